@@ -1,0 +1,121 @@
+"""Errors raised by ``skybutler.daf_butler``.
+
+Every error derives from `ButlerError`; most also derive from the built-in
+exception a caller would naturally catch, so ``except KeyError`` keeps working
+for code written against upstream::
+
+    ButlerError
+    ├── ConfigError (ValueError)
+    ├── DimensionError
+    │   ├── DimensionConfigError (ValueError)      a broken universe file
+    │   ├── DimensionNameError (KeyError)          an unknown or missing dimension
+    │   ├── DimensionValueError (ValueError)       a data ID value of the wrong type
+    │   └── InconsistentDataIdError (ValueError)   data ID values that disagree
+    ├── RegionError (ValueError)
+    │   └── InvalidRegionEncodingError             bytes that are not a region
+    ├── TimespanError (ValueError)
+    ├── StorageClassError
+    │   ├── MissingStorageClassError (KeyError)
+    │   ├── StorageClassConfigError (ValueError)
+    │   └── StorageClassConversionError (TypeError)
+    ├── DatasetTypeError (ValueError)
+    │   └── DatasetTypeNotSupportedError
+    └── ConflictingDefinitionError
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ButlerError",
+    "ConfigError",
+    "ConflictingDefinitionError",
+    "DatasetTypeError",
+    "DatasetTypeNotSupportedError",
+    "DimensionConfigError",
+    "DimensionError",
+    "DimensionNameError",
+    "DimensionValueError",
+    "InconsistentDataIdError",
+    "InvalidRegionEncodingError",
+    "MissingStorageClassError",
+    "RegionError",
+    "StorageClassConfigError",
+    "StorageClassConversionError",
+    "StorageClassError",
+    "TimespanError",
+]
+
+
+class ButlerError(Exception):
+    """Root of every error raised by ``skybutler.daf_butler``."""
+
+
+class ConfigError(ButlerError, ValueError):
+    """A configuration file or value is malformed or cannot be found."""
+
+
+class DimensionError(ButlerError):
+    """Something is wrong with dimensions, data IDs or dimension records."""
+
+
+class DimensionConfigError(DimensionError, ValueError):
+    """A dimension universe definition is invalid."""
+
+
+class DimensionNameError(DimensionError, KeyError):
+    """A dimension or element name is unknown, or a required one is missing."""
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; users should read it plainly.
+        return str(self.args[0]) if self.args else ""
+
+
+class DimensionValueError(DimensionError, ValueError):
+    """A data ID value has the wrong type or is otherwise not allowed."""
+
+
+class InconsistentDataIdError(DimensionError, ValueError):
+    """Data ID values contradict each other or the stored records."""
+
+
+class RegionError(ButlerError, ValueError):
+    """A sky region is invalid."""
+
+
+class InvalidRegionEncodingError(RegionError):
+    """Bytes do not hold a valid encoded region."""
+
+
+class TimespanError(ButlerError, ValueError):
+    """A timespan cannot be built from the values given."""
+
+
+class StorageClassError(ButlerError):
+    """Something is wrong with a storage class."""
+
+
+class MissingStorageClassError(StorageClassError, KeyError):
+    """No storage class of the requested name or Python type is known."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class StorageClassConfigError(StorageClassError, ValueError):
+    """A storage class definition is invalid."""
+
+
+class StorageClassConversionError(StorageClassError, TypeError):
+    """An object cannot be converted to the Python type of a storage class."""
+
+
+class DatasetTypeError(ButlerError, ValueError):
+    """A dataset type is invalid or incompatible with another definition."""
+
+
+class DatasetTypeNotSupportedError(DatasetTypeError):
+    """A dataset type cannot be used where it was given."""
+
+
+class ConflictingDefinitionError(ButlerError):
+    """A definition conflicts with an existing one of the same name."""
