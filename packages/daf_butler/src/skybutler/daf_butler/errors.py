@@ -16,8 +16,10 @@ for code written against upstream::
     ├── TimespanError (ValueError)
     ├── StorageClassError
     │   ├── MissingStorageClassError (KeyError)
+    │   ├── StorageClassComponentError (KeyError)  an unknown, missing or unreadable component
     │   ├── StorageClassConfigError (ValueError)
-    │   └── StorageClassConversionError (TypeError)
+    │   ├── StorageClassConversionError (TypeError)
+    │   └── StorageClassParameterError (ValueError)  an unknown read parameter or a bad value
     ├── DatasetTypeError (ValueError)
     │   └── DatasetTypeNotSupportedError
     └── ConflictingDefinitionError
@@ -39,9 +41,11 @@ __all__ = [
     "InvalidRegionEncodingError",
     "MissingStorageClassError",
     "RegionError",
+    "StorageClassComponentError",
     "StorageClassConfigError",
     "StorageClassConversionError",
     "StorageClassError",
+    "StorageClassParameterError",
     "TimespanError",
 ]
 
@@ -119,3 +123,14 @@ class DatasetTypeNotSupportedError(DatasetTypeError):
 
 class ConflictingDefinitionError(ButlerError):
     """A definition conflicts with an existing one of the same name."""
+
+
+class StorageClassComponentError(StorageClassError, KeyError):
+    """A component is unknown to a storage class, missing, or cannot be extracted or assembled."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class StorageClassParameterError(StorageClassError, ValueError):
+    """A read parameter is unknown to a storage class or has a value it cannot apply."""
