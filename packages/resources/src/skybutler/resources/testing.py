@@ -236,7 +236,13 @@ class ResourcePathConformance:
                 target.generate_presigned_get_url(expiration_time_seconds=60)
             return
         put_url = target.generate_presigned_put_url(expiration_time_seconds=60)
-        request = urllib.request.Request(put_url, data=b"signed upload", method="PUT")
+        # urllib would send a form Content-Type, which some servers (moto) parse the body as.
+        request = urllib.request.Request(
+            put_url,
+            data=b"signed upload",
+            method="PUT",
+            headers={"Content-Type": "application/octet-stream"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status in (200, 201, 204)
         assert target.read() == b"signed upload"
