@@ -72,7 +72,13 @@ def tests(session: nox.Session) -> None:
         "--cov-report=json:.coverage.json",
         *args,
     )
-    session.run(_tool("python"), str(ROOT / ".ci" / "coverage_by_package.py"), ".coverage.json")
+    session.run(
+        _tool("python"),
+        str(ROOT / ".ci" / "coverage_by_package.py"),
+        ".coverage.json",
+        "--fail-under",
+        "85",
+    )
 
 
 @nox.session

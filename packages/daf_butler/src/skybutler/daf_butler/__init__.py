@@ -1,6 +1,143 @@
-"""The Data Butler: dimensions, registry, datastores and the butler command.
+"""The Data Butler: dimensions, data IDs, dataset types, storage classes and more.
 
-Nothing is implemented in this package yet.
+Code written for upstream ports by changing ``lsst.daf.butler`` to
+``skybutler.daf_butler``: the public names below are upstream's.
+
+Names are loaded on first use (PEP 562), so ``import skybutler.daf_butler``
+and its light subpackages (the command line, for one) do not pay for astropy,
+numpy or SQLAlchemy until something needs them.
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from ._collection_type import CollectionType
+    from ._config import Config, ConfigSubset
+    from ._dataset_existence import DatasetExistence
+    from ._dataset_ref import DatasetRef
+    from ._dataset_type import DatasetType
+    from ._lookup_key import LookupKey
+    from ._storage_class import StorageClass
+    from ._storage_class_delegate import StorageClassDelegate
+    from ._storage_class_factory import StorageClassConfig, StorageClassFactory
+    from ._timespan import Timespan
+    from ._uuid import DatasetIdFactory, DatasetIdGenEnum
+    from .dimensions import (
+        DataCoordinate,
+        DataId,
+        DataIdValue,
+        Dimension,
+        DimensionElement,
+        DimensionGroup,
+        DimensionRecord,
+        DimensionUniverse,
+        GovernorDimension,
+        SkyPixDimension,
+    )
+    from .errors import (
+        ButlerError,
+        CollectionCycleError,
+        CollectionTypeError,
+        ConfigError,
+        ConflictingDefinitionError,
+        DatasetTypeError,
+        DimensionNameError,
+        DimensionValueError,
+        InconsistentDataIdError,
+        MissingCollectionError,
+        MissingStorageClassError,
+    )
+
+_LAZY: dict[str, str] = {
+    "ButlerError": ".errors",
+    "CollectionCycleError": ".errors",
+    "CollectionType": "._collection_type",
+    "CollectionTypeError": ".errors",
+    "Config": "._config",
+    "ConfigError": ".errors",
+    "ConfigSubset": "._config",
+    "ConflictingDefinitionError": ".errors",
+    "DataCoordinate": ".dimensions",
+    "DataId": ".dimensions",
+    "DataIdValue": ".dimensions",
+    "DatasetExistence": "._dataset_existence",
+    "DatasetIdFactory": "._uuid",
+    "DatasetIdGenEnum": "._uuid",
+    "DatasetRef": "._dataset_ref",
+    "DatasetType": "._dataset_type",
+    "DatasetTypeError": ".errors",
+    "Dimension": ".dimensions",
+    "DimensionElement": ".dimensions",
+    "DimensionGroup": ".dimensions",
+    "DimensionNameError": ".errors",
+    "DimensionRecord": ".dimensions",
+    "DimensionUniverse": ".dimensions",
+    "DimensionValueError": ".errors",
+    "GovernorDimension": ".dimensions",
+    "InconsistentDataIdError": ".errors",
+    "LookupKey": "._lookup_key",
+    "MissingCollectionError": ".errors",
+    "MissingStorageClassError": ".errors",
+    "SkyPixDimension": ".dimensions",
+    "StorageClass": "._storage_class",
+    "StorageClassConfig": "._storage_class_factory",
+    "StorageClassDelegate": "._storage_class_delegate",
+    "StorageClassFactory": "._storage_class_factory",
+    "Timespan": "._timespan",
+}
+
+__all__ = [
+    "ButlerError",
+    "CollectionCycleError",
+    "CollectionType",
+    "CollectionTypeError",
+    "Config",
+    "ConfigError",
+    "ConfigSubset",
+    "ConflictingDefinitionError",
+    "DataCoordinate",
+    "DataId",
+    "DataIdValue",
+    "DatasetExistence",
+    "DatasetIdFactory",
+    "DatasetIdGenEnum",
+    "DatasetRef",
+    "DatasetType",
+    "DatasetTypeError",
+    "Dimension",
+    "DimensionElement",
+    "DimensionGroup",
+    "DimensionNameError",
+    "DimensionRecord",
+    "DimensionUniverse",
+    "DimensionValueError",
+    "GovernorDimension",
+    "InconsistentDataIdError",
+    "LookupKey",
+    "MissingCollectionError",
+    "MissingStorageClassError",
+    "SkyPixDimension",
+    "StorageClass",
+    "StorageClassConfig",
+    "StorageClassDelegate",
+    "StorageClassFactory",
+    "Timespan",
+]
+
+assert set(__all__) == set(_LAZY), "every lazily loaded name is exported"
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

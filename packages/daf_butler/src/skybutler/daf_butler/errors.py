@@ -22,31 +22,51 @@ for code written against upstream::
     │   └── StorageClassParameterError (ValueError)  an unknown read parameter or a bad value
     ├── DatasetTypeError (ValueError)
     │   └── DatasetTypeNotSupportedError
-    └── ConflictingDefinitionError
+    ├── ConflictingDefinitionError
+    └── RegistryError
+        ├── CollectionCycleError (ValueError)      a chain that would contain itself
+        ├── CollectionNameError (ValueError)       a collection name that is not allowed
+        ├── CollectionTypeError                    an operation the collection's type forbids
+        ├── DatabaseConnectionError (ConnectionError)  a registry database that cannot be reached
+        ├── IncompatibleSchemaVersionError         a repository written by other schema versions
+        ├── MissingCollectionError (LookupError)
+        ├── OrphanedRecordError                    a removal that would leave references behind
+        ├── ReadOnlyDatabaseError                  a write to a registry opened read-only
+        └── TransactionConflictError               retries of a conflicting transaction ran out
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ButlerError",
+    "CollectionCycleError",
+    "CollectionNameError",
+    "CollectionTypeError",
     "ConfigError",
     "ConflictingDefinitionError",
+    "DatabaseConnectionError",
     "DatasetTypeError",
     "DatasetTypeNotSupportedError",
     "DimensionConfigError",
     "DimensionError",
     "DimensionNameError",
     "DimensionValueError",
+    "IncompatibleSchemaVersionError",
     "InconsistentDataIdError",
     "InvalidRegionEncodingError",
+    "MissingCollectionError",
     "MissingStorageClassError",
+    "OrphanedRecordError",
+    "ReadOnlyDatabaseError",
     "RegionError",
+    "RegistryError",
     "StorageClassComponentError",
     "StorageClassConfigError",
     "StorageClassConversionError",
     "StorageClassError",
     "StorageClassParameterError",
     "TimespanError",
+    "TransactionConflictError",
 ]
 
 
@@ -134,3 +154,43 @@ class StorageClassComponentError(StorageClassError, KeyError):
 
 class StorageClassParameterError(StorageClassError, ValueError):
     """A read parameter is unknown to a storage class or has a value it cannot apply."""
+
+
+class RegistryError(ButlerError):
+    """Something went wrong in the registry database or its collections."""
+
+
+class CollectionCycleError(RegistryError, ValueError):
+    """A chained collection would contain itself, directly or through other chains."""
+
+
+class CollectionNameError(RegistryError, ValueError):
+    """A collection name is empty, too long or contains characters that are not allowed."""
+
+
+class CollectionTypeError(RegistryError):
+    """An operation is not allowed on a collection of this type."""
+
+
+class DatabaseConnectionError(RegistryError, ConnectionError):
+    """The registry database cannot be reached or opened."""
+
+
+class IncompatibleSchemaVersionError(RegistryError):
+    """A repository was written with schema versions this code cannot use."""
+
+
+class MissingCollectionError(RegistryError, LookupError):
+    """A collection of the given name does not exist."""
+
+
+class OrphanedRecordError(RegistryError):
+    """Removing something would leave other records pointing at nothing."""
+
+
+class ReadOnlyDatabaseError(RegistryError):
+    """A write was attempted on a registry database opened read-only."""
+
+
+class TransactionConflictError(RegistryError):
+    """A transaction kept conflicting with concurrent writers and was given up."""
