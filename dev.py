@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parent
 TOOLS = ROOT / ".tools"
 UV_VERSION = "0.13.9"
 # Debian packages the test suite uses: (a file that shows it is installed, package name).
-TEST_SYSTEM_PACKAGES: list[tuple[str, str]] = []
+TEST_SYSTEM_PACKAGES: list[tuple[str, str]] = [
+    ("/usr/lib/postgresql/15/bin/initdb", "postgresql-15"),
+]
 
 TASKS = {
     "demo": ["-s", "demo"],

@@ -1,0 +1,94 @@
+"""Creating and opening the registry schema: managers, tables and versions.
+
+`RegistryManagers` lists the managers of a repository in dependency order.
+Creating a repository declares every manager's static tables in one
+`Database.ensure_tables` call and stores each manager's schema version;
+opening one checks those versions first and the tables second.
+
+How later managers plug in: a manager subclasses `VersionedManager`
+(``short_name``, ``schema_version``, ``table_specs()``), is added to
+`RegistryManagers.managers` after those whose tables it refers to, and is
+built from the tables returned here. Dimension-record tables depend on the
+universe, so their manager's ``table_specs`` will take it as an argument (the
+registry passes it in); dataset tables refer to ``collection``/``run`` through
+`collection_foreign_key`/`run_foreign_key`, and dynamic per-dimension-group
+tables are created later with `Database.ensure_tables`, which is safe under
+concurrent processes.
+"""
+
+from __future__ import annotations
+
+__all__ = ["RegistryManagers"]
+
+import dataclasses
+from typing import ClassVar
+
+from ..errors import RegistryError
+from ._attributes import ButlerAttributeManager
+from ._versioning import VersionedManager
+from .collections import CollectionManager
+from .databases import Database, TableSpec
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistryManagers:
+    """The managers of one repository, sharing one `Database`."""
+
+    managers: ClassVar[tuple[type[VersionedManager], ...]] = (
+        ButlerAttributeManager,
+        CollectionManager,
+    )
+    """Manager classes, referenced tables' owners first."""
+
+    db: Database
+    attributes: ButlerAttributeManager
+    collections: CollectionManager
+
+    @classmethod
+    def _specs(cls) -> dict[str, TableSpec]:
+        specs: dict[str, TableSpec] = {}
+        for manager in cls.managers:
+            specs.update(manager.table_specs())
+        return specs
+
+    @classmethod
+    def initialize(cls, db: Database) -> RegistryManagers:
+        """Create the schema of a new repository (or check an existing one).
+
+        Raises
+        ------
+        IncompatibleSchemaVersionError
+            The database already holds a repository of other schema versions.
+        """
+        tables = db.ensure_tables(cls._specs())
+        attributes = ButlerAttributeManager(db, tables["butler_attributes"])
+        db.run(attributes.store_versions, cls.managers, write=True)
+        return cls(db, attributes, CollectionManager(db, tables))
+
+    @classmethod
+    def open(cls, db: Database) -> RegistryManagers:
+        """Open the schema of an existing repository.
+
+        Raises
+        ------
+        RegistryError
+            The database holds no repository, or one with missing tables.
+        IncompatibleSchemaVersionError
+            A manager's stored version is incompatible with this code.
+        """
+        specs = cls._specs()
+        tables = db.get_existing_tables(specs)
+        if "butler_attributes" not in tables:
+            raise RegistryError(
+                f"No registry found in {db.display_url}: the database has no butler_attributes "
+                "table. Create a repository first (Butler.makeRepo / butler create)."
+            )
+        attributes = ButlerAttributeManager(db, tables["butler_attributes"])
+        attributes.check_versions(cls.managers, writeable=db.is_writeable())
+        missing = sorted(set(specs) - set(tables))
+        if missing:
+            raise RegistryError(
+                f"The registry in {db.display_url} lacks the tables {missing}; it is damaged "
+                "or was made by an incompatible program."
+            )
+        return cls(db, attributes, CollectionManager(db, tables))
