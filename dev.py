@@ -26,7 +26,6 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -69,14 +68,12 @@ def ensure_uv() -> Path:
     if uv.exists():
         return uv
     say(f"Creating {TOOLS.name}/ with uv {UV_VERSION}")
-    try:
-        venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
-    except (subprocess.CalledProcessError, OSError):
-        # Debian's python3 ships venv without ensurepip until python3-venv is installed.
+    make_venv = [sys.executable, "-m", "venv", "--clear", str(TOOLS)]
+    if subprocess.run(make_venv, check=False, capture_output=True).returncode != 0:
+        # Debian's python3 has venv but no ensurepip until python3-venv is installed.
         shutil.rmtree(TOOLS, ignore_errors=True)
-        minor = f"python3.{sys.version_info.minor}-venv"
-        apt_install(["python3-venv", minor])
-        venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
+        apt_install(["python3-venv", f"python3.{sys.version_info.minor}-venv"])
+        run(*make_venv)
     run(TOOLS / "bin" / "python", "-m", "pip", "install", "-q", f"uv=={UV_VERSION}")
     return uv
 
