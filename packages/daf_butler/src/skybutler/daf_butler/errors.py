@@ -10,7 +10,8 @@ for code written against upstream::
     │   ├── DimensionConfigError (ValueError)      a broken universe file
     │   ├── DimensionNameError (KeyError)          an unknown or missing dimension
     │   ├── DimensionValueError (ValueError)       a data ID value of the wrong type
-    │   └── InconsistentDataIdError (ValueError)   data ID values that disagree
+    │   ├── InconsistentDataIdError (ValueError)   data ID values that disagree
+    │   └── MissingDimensionRecordError (LookupError)  no stored record for a data ID
     ├── RegionError (ValueError)
     │   └── InvalidRegionEncodingError             bytes that are not a region
     ├── TimespanError (ValueError)
@@ -20,16 +21,21 @@ for code written against upstream::
     │   ├── StorageClassConfigError (ValueError)
     │   ├── StorageClassConversionError (TypeError)
     │   └── StorageClassParameterError (ValueError)  an unknown read parameter or a bad value
+    ├── InvalidQueryError (ValueError)            a query or its ``where`` expression is invalid
+    │   └── QuerySyntaxError                     a ``where`` string the grammar rejects
     ├── DatasetTypeError (ValueError)
     │   └── DatasetTypeNotSupportedError
     ├── ConflictingDefinitionError
+    ├── DatasetNotFoundError (LookupError)       no dataset with the given ID
     └── RegistryError
+        ├── CalibrationLookupError (LookupError)   several certified datasets match a lookup
         ├── CollectionCycleError (ValueError)      a chain that would contain itself
         ├── CollectionNameError (ValueError)       a collection name that is not allowed
         ├── CollectionTypeError                    an operation the collection's type forbids
         ├── DatabaseConnectionError (ConnectionError)  a registry database that cannot be reached
         ├── IncompatibleSchemaVersionError         a repository written by other schema versions
         ├── MissingCollectionError (LookupError)
+        ├── MissingDatasetTypeError (KeyError)     an unknown dataset type name
         ├── OrphanedRecordError                    a removal that would leave references behind
         ├── ReadOnlyDatabaseError                  a write to a registry opened read-only
         └── TransactionConflictError               retries of a conflicting transaction ran out
@@ -39,12 +45,14 @@ from __future__ import annotations
 
 __all__ = [
     "ButlerError",
+    "CalibrationLookupError",
     "CollectionCycleError",
     "CollectionNameError",
     "CollectionTypeError",
     "ConfigError",
     "ConflictingDefinitionError",
     "DatabaseConnectionError",
+    "DatasetNotFoundError",
     "DatasetTypeError",
     "DatasetTypeNotSupportedError",
     "DimensionConfigError",
@@ -53,10 +61,14 @@ __all__ = [
     "DimensionValueError",
     "IncompatibleSchemaVersionError",
     "InconsistentDataIdError",
+    "InvalidQueryError",
     "InvalidRegionEncodingError",
     "MissingCollectionError",
+    "MissingDatasetTypeError",
+    "MissingDimensionRecordError",
     "MissingStorageClassError",
     "OrphanedRecordError",
+    "QuerySyntaxError",
     "ReadOnlyDatabaseError",
     "RegionError",
     "RegistryError",
@@ -194,3 +206,40 @@ class ReadOnlyDatabaseError(RegistryError):
 
 class TransactionConflictError(RegistryError):
     """A transaction kept conflicting with concurrent writers and was given up."""
+
+
+class InvalidQueryError(ButlerError, ValueError):
+    """A query is invalid: a malformed ``where`` expression, an unknown name, a bad bind value."""
+
+
+class QuerySyntaxError(InvalidQueryError):
+    """A ``where`` expression cannot be parsed.
+
+    The message shows the expression with a caret under the offending place.
+    ``expression`` holds the text and ``position`` the offset of that place in it.
+    """
+
+    def __init__(self, message: str, expression: str = "", position: int = 0) -> None:
+        super().__init__(message)
+        self.expression = expression
+        self.position = position
+
+
+class MissingDimensionRecordError(DimensionError, LookupError):
+    """No dimension record is stored for a data ID that needs one."""
+
+
+class MissingDatasetTypeError(RegistryError, KeyError):
+    """No dataset type of the given name is registered."""
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; users should read it plainly.
+        return str(self.args[0]) if self.args else ""
+
+
+class CalibrationLookupError(RegistryError, LookupError):
+    """A calibration lookup matched several certified datasets and cannot choose one."""
+
+
+class DatasetNotFoundError(ButlerError, LookupError):
+    """No dataset with the given ID (or type, data ID and collections) exists."""
