@@ -15,7 +15,10 @@ dimension-record manager will receive the universe from its caller.
 """
 
 from ._attributes import ButlerAttributeManager
+from ._config import RegistryConfig
+from ._defaults import RegistryDefaults
 from ._foundation import RegistryManagers
+from ._registry import Registry
 from ._versioning import VersionedManager, VersionTuple, check_compatible
 from .collections import CollectionManager, CollectionRecord, RunRecord
 from .databases import Database, open_database
@@ -25,6 +28,9 @@ __all__ = [
     "CollectionManager",
     "CollectionRecord",
     "Database",
+    "Registry",
+    "RegistryConfig",
+    "RegistryDefaults",
     "RegistryManagers",
     "RunRecord",
     "VersionTuple",

@@ -9,8 +9,9 @@ How later managers plug in: a manager subclasses `VersionedManager`
 (``short_name``, ``schema_version``, ``table_specs()``), is added to
 `RegistryManagers.managers` after those whose tables it refers to, and is
 built from the tables returned here. Dimension-record tables depend on the
-universe, so their manager's ``table_specs`` will take it as an argument (the
-registry passes it in); dataset tables refer to ``collection``/``run`` through
+universe, so their manager creates them in its own ``initialize`` (from the
+universe given, or the one the repository stores) and ``open``; dataset
+tables refer to ``collection``/``run`` through
 `collection_foreign_key`/`run_foreign_key`, and dynamic per-dimension-group
 tables are created later with `Database.ensure_tables`, which is safe under
 concurrent processes.
@@ -21,13 +22,20 @@ from __future__ import annotations
 __all__ = ["RegistryManagers"]
 
 import dataclasses
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+import sqlalchemy as sa
 
 from ..errors import RegistryError
 from ._attributes import ButlerAttributeManager
 from ._versioning import VersionedManager
 from .collections import CollectionManager
 from .databases import Database, TableSpec
+from .datasets import DatasetManager, DatasetTypeManager
+from .dimensions import DimensionRecordManager
+
+if TYPE_CHECKING:
+    from ..dimensions import DimensionUniverse
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,12 +45,33 @@ class RegistryManagers:
     managers: ClassVar[tuple[type[VersionedManager], ...]] = (
         ButlerAttributeManager,
         CollectionManager,
+        DimensionRecordManager,
+        DatasetTypeManager,
+        DatasetManager,
     )
     """Manager classes, referenced tables' owners first."""
 
     db: Database
     attributes: ButlerAttributeManager
     collections: CollectionManager
+    dimensions: DimensionRecordManager
+    dataset_types: DatasetTypeManager
+    datasets: DatasetManager
+
+    @classmethod
+    def _build(
+        cls,
+        db: Database,
+        attributes: ButlerAttributeManager,
+        tables: dict[str, sa.Table],
+        dimensions: DimensionRecordManager,
+    ) -> RegistryManagers:
+        collections = CollectionManager(db, tables)
+        # Dataset tables carry no foreign keys to dimension tables (yet): Registry
+        # checks the records exist when it expands data IDs before inserting.
+        dataset_types = DatasetTypeManager(db, tables, dimensions.universe, collections)
+        datasets = DatasetManager(db, tables, dataset_types, collections)
+        return cls(db, attributes, collections, dimensions, dataset_types, datasets)
 
     @classmethod
     def _specs(cls) -> dict[str, TableSpec]:
@@ -52,7 +81,9 @@ class RegistryManagers:
         return specs
 
     @classmethod
-    def initialize(cls, db: Database) -> RegistryManagers:
+    def initialize(
+        cls, db: Database, universe: DimensionUniverse | None = None
+    ) -> RegistryManagers:
         """Create the schema of a new repository (or check an existing one).
 
         Raises
@@ -63,7 +94,8 @@ class RegistryManagers:
         tables = db.ensure_tables(cls._specs())
         attributes = ButlerAttributeManager(db, tables["butler_attributes"])
         db.run(attributes.store_versions, cls.managers, write=True)
-        return cls(db, attributes, CollectionManager(db, tables))
+        dimensions = DimensionRecordManager.initialize(db, attributes, universe)
+        return cls._build(db, attributes, tables, dimensions)
 
     @classmethod
     def open(cls, db: Database) -> RegistryManagers:
@@ -91,4 +123,5 @@ class RegistryManagers:
                 f"The registry in {db.display_url} lacks the tables {missing}; it is damaged "
                 "or was made by an incompatible program."
             )
-        return cls(db, attributes, CollectionManager(db, tables))
+        dimensions = DimensionRecordManager.open(db, attributes)
+        return cls._build(db, attributes, tables, dimensions)

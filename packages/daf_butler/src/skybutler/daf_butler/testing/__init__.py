@@ -7,8 +7,24 @@ implementation. pytest must be installed to use this package.
 - `RegistryFoundationConformance` (fixture ``database``): registry
   databases, schema versions and collections, including many processes
   writing at once.
+- `DimensionRecordConformance` (fixtures ``database`` and
+  ``alternate_universe``): dimension-record tables, writes, reads, overlap
+  rows, data ID expansion and the universe a repository keeps.
+- `DatasetConformance` (fixture ``database``): dataset types, datasets,
+  their TAGGED and CALIBRATION memberships, lookups and removals.
+- `RegistryConformance` (fixture ``registry_url``): upstream's `Registry`
+  API end to end, its bad-input errors, and sixteen processes writing
+  datasets and editing one chain at once.
 """
 
+from ._datasets import DatasetConformance
+from ._dimension_records import DimensionRecordConformance
+from ._registry import RegistryConformance
 from ._registry_foundation import RegistryFoundationConformance
 
-__all__ = ["RegistryFoundationConformance"]
+__all__ = [
+    "DatasetConformance",
+    "DimensionRecordConformance",
+    "RegistryConformance",
+    "RegistryFoundationConformance",
+]

@@ -1,7 +1,5 @@
 """Conformance tests of the collection manager."""
 
-# ruff: noqa: PT012 (transaction blocks are what these tests exercise)
-
 from __future__ import annotations
 
 __all__ = ["CollectionTests"]

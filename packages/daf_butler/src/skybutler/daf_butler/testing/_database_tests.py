@@ -1,7 +1,5 @@
 """Conformance tests of the `Database` API: transactions, retries, tables and rows."""
 
-# ruff: noqa: PT012 (transaction blocks are what these tests exercise)
-
 from __future__ import annotations
 
 __all__ = ["SCRATCH_SPEC", "DatabaseTests"]

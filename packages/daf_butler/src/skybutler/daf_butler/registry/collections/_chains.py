@@ -90,8 +90,13 @@ class ChainOperations(CollectionStore):
         """
 
         def read() -> tuple[str, ...]:
-            record = self.find(name)
-            self.check_type(record, CollectionType.CHAINED)
+            if self._db.in_write_transaction():
+                # Read-modify-write of a chain inside one transaction (upstream's idiom for
+                # prepending) must not lose concurrent edits: lock the chain until commit.
+                record = self._lock(name, expected=CollectionType.CHAINED)
+            else:
+                record = self.find(name)
+                self.check_type(record, CollectionType.CHAINED)
             children = self._chain_graph([record.key]).get(record.key, [])
             records = self.by_keys(children)
             return tuple(records[key].name for key in children)

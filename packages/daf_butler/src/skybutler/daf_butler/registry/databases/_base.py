@@ -172,6 +172,11 @@ class DatabaseCore(ABC):
         """Return whether this thread has a transaction open on this database."""
         return self._frame() is not None
 
+    def in_write_transaction(self) -> bool:
+        """Return whether this thread has a write transaction open on this database."""
+        frame = self._frame()
+        return frame is not None and frame.write
+
     @contextlib.contextmanager
     def transaction(
         self, *, write: bool = False, savepoint: bool = False
