@@ -91,21 +91,6 @@ class AssociationOperations(DatasetStore):
 
         self._db.run(work, write=True)
 
-    def _tagged(
-        self, record: DatasetTypeRecord, collection_key: int, values: Sequence[Values]
-    ) -> dict[Values, uuid.UUID]:
-        t = record.tags.c
-        found: dict[Values, uuid.UUID] = {}
-        for chunk in chunked(values, max(1, 10_000 // max(1, len(record.dimensions)))):
-            query = sa.select(t.dataset_id, *(t[d] for d in record.dimensions)).where(
-                t.dataset_type_id == record.key,
-                t.collection_id == collection_key,
-                self._key_condition(record.tags, record.dimensions, chunk),
-            )
-            for row in self._db.fetch_all(query):
-                found[tuple(row[1:])] = row[0]
-        return found
-
     def _associate(
         self, tagged: CollectionRecord, record: DatasetTypeRecord, refs: list[DatasetRef]
     ) -> None:
@@ -114,7 +99,7 @@ class AssociationOperations(DatasetStore):
         self._check_known(record, refs, values)
 
         def check() -> list[tuple[DatasetRef, Values]]:
-            existing = self._tagged(record, tagged.key, values)
+            existing = self._members(record, tagged.key, values)
             conflicts = [
                 f"{ref} (the collection has {existing[value]})"
                 for ref, value in zip(refs, values, strict=True)

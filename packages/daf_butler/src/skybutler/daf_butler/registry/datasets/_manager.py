@@ -191,7 +191,7 @@ class DatasetManager(FindOperations, AssociationOperations, VersionedManager):
                 f"ID {i} is already used by a dataset in run {runs[r].name if r in runs else r!r}"
                 for i, (_, r, _) in list(taken.items())[:5]
             )
-        existing = self._in_run(record, run.key, values)
+        existing = self._members(record, run.key, values)
         problems.extend(
             f"data ID {describe_data_id(record.dimensions, v)} already has dataset {i}"
             for v, i in list(existing.items())[:5]
@@ -209,21 +209,6 @@ class DatasetManager(FindOperations, AssociationOperations, VersionedManager):
             "holds one dataset per dataset type and data ID, and dataset IDs are unique; "
             "nothing was inserted."
         )
-
-    def _in_run(
-        self, record: DatasetTypeRecord, run_key: int, values: Sequence[Values]
-    ) -> dict[Values, uuid.UUID]:
-        t = record.tags.c
-        found: dict[Values, uuid.UUID] = {}
-        for chunk in chunked(values, max(1, 10_000 // max(1, len(record.dimensions)))):
-            query = sa.select(t.dataset_id, *(t[d] for d in record.dimensions)).where(
-                t.dataset_type_id == record.key,
-                t.collection_id == run_key,
-                self._key_condition(record.tags, record.dimensions, chunk),
-            )
-            for row in self._db.fetch_all(query):
-                found[tuple(row[1:])] = row[0]
-        return found
 
     def import_(
         self, dataset_type: DatasetType | str, run: str, refs: Iterable[DatasetRef]

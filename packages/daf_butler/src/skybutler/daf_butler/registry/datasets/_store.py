@@ -247,3 +247,19 @@ class DatasetStore:
                 f"References do not match the stored datasets: {_examples(wrong)}. Use the "
                 "references the registry returned."
             )
+
+    def _members(
+        self, record: DatasetTypeRecord, collection_key: int, values: Sequence[Values]
+    ) -> dict[Values, uuid.UUID]:
+        """Return the IDs of datasets of a type in one RUN or TAGGED collection, by data ID."""
+        t = record.tags.c
+        found: dict[Values, uuid.UUID] = {}
+        for chunk in chunked(values, max(1, 10_000 // max(1, len(record.dimensions)))):
+            query = sa.select(t.dataset_id, *(t[d] for d in record.dimensions)).where(
+                t.dataset_type_id == record.key,
+                t.collection_id == collection_key,
+                self._key_condition(record.tags, record.dimensions, chunk),
+            )
+            for row in self._db.fetch_all(query):
+                found[tuple(row[1:])] = row[0]
+        return found
