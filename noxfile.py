@@ -8,9 +8,7 @@ environment on a fresh machine and then calls these sessions.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import nox
@@ -105,7 +103,3 @@ def demo(session: nox.Session) -> None:
     """Run the main job on the embedded default: see examples/demo.py."""
     _sync(session)
     session.run(_tool("python"), str(ROOT / "examples" / "demo.py"), *session.posargs)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(os.system(f"{_tool('nox')} {' '.join(sys.argv[1:])}"))

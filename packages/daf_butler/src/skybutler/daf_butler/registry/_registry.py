@@ -30,6 +30,7 @@ from ..dimensions import (
 )
 from ..errors import (
     CollectionTypeError,
+    ConflictingDefinitionError,
     DatasetTypeError,
     MissingCollectionError,
 )
@@ -444,27 +445,16 @@ class Registry:
         self, expression: Any = ..., *, missing: list[str] | None = None
     ) -> list[DatasetType]:
         """Return the registered dataset types matching names, globs or regular expressions."""
-        found = self._managers.dataset_types.query(expression)
-        if missing is not None and isinstance(expression, str | list | tuple):
-            wanted = [expression] if isinstance(expression, str) else list(expression)
-            names = {dt.name for dt in found}
-            missing.extend(
-                w
-                for w in wanted
-                if isinstance(w, str) and not any(c in w for c in "*?[") and w not in names
-            )
-        return found
+        return self._managers.dataset_types.query(expression, missing=missing)
 
     def _resolve_dataset_type(self, dataset_type: DatasetType | str) -> DatasetType:
         if isinstance(dataset_type, str):
             return self.getDatasetType(dataset_type)
-        registered = self.getDatasetType(dataset_type.name)
-        if not registered.is_compatible_with(dataset_type):
-            raise DatasetTypeError(
-                f"Dataset type {dataset_type} differs from its registered definition {registered}: "
-                "use the registered definition, or a storage class convertible to it."
-            )
-        return dataset_type
+        try:
+            return self._managers.dataset_types.resolve(dataset_type)[1]
+        except ConflictingDefinitionError as exc:
+            # The manager's message names each difference; callers catch DatasetTypeError.
+            raise DatasetTypeError(str(exc)) from exc
 
     # ------------------------------------------------------------ datasets
 
