@@ -27,8 +27,11 @@ for code written against upstream::
     │   └── DatasetTypeNotSupportedError
     ├── ConflictingDefinitionError
     ├── DatasetNotFoundError (LookupError)       no dataset with the given ID
+    ├── RepositoryExistsError (FileExistsError)  ``butler create`` over an existing repository
+    ├── RepositoryNotFoundError (FileNotFoundError)  no ``butler.yaml`` where a repository should be
     └── RegistryError
         ├── CalibrationLookupError (LookupError)   several certified datasets match a lookup
+        ├── CollectionChainError (ValueError)      a chain edit that cannot be done as asked
         ├── CollectionCycleError (ValueError)      a chain that would contain itself
         ├── CollectionNameError (ValueError)       a collection name that is not allowed
         ├── CollectionTypeError                    an operation the collection's type forbids
@@ -46,6 +49,7 @@ from __future__ import annotations
 __all__ = [
     "ButlerError",
     "CalibrationLookupError",
+    "CollectionChainError",
     "CollectionCycleError",
     "CollectionNameError",
     "CollectionTypeError",
@@ -72,6 +76,8 @@ __all__ = [
     "ReadOnlyDatabaseError",
     "RegionError",
     "RegistryError",
+    "RepositoryExistsError",
+    "RepositoryNotFoundError",
     "StorageClassComponentError",
     "StorageClassConfigError",
     "StorageClassConversionError",
@@ -243,3 +249,15 @@ class CalibrationLookupError(RegistryError, LookupError):
 
 class DatasetNotFoundError(ButlerError, LookupError):
     """No dataset with the given ID (or type, data ID and collections) exists."""
+
+
+class CollectionChainError(RegistryError, ValueError):
+    """A chain edit cannot be done as asked (an index out of range, an option the mode refuses)."""
+
+
+class RepositoryExistsError(ButlerError, FileExistsError):
+    """A repository already exists where a new one was to be created."""
+
+
+class RepositoryNotFoundError(ButlerError, FileNotFoundError):
+    """No repository (no ``butler.yaml``) exists at the given location."""

@@ -1,0 +1,71 @@
+"""The work behind the ``butler`` commands, as plain functions.
+
+Each ``butler`` subcommand parses its arguments, calls one function here and
+prints what it returns; tests and scripts call these functions directly.
+A repository argument is a directory or URI holding ``butler.yaml``.
+
+Names load on first use (PEP 562), so a command importing one module of
+this package does not pay for the others.
+"""
+
+from __future__ import annotations
+
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from ._chains import CHAIN_MODES, collection_chain
+    from ._collections import (
+        CHAINS_MODES,
+        CollectionRemoval,
+        query_collections,
+        remove_collections,
+    )
+    from ._dataset_types import query_dataset_types, register_dataset_type, remove_dataset_types
+    from ._repo import create_repo, open_registry
+    from ._table import Table
+
+_LAZY: dict[str, str] = {
+    "CHAINS_MODES": "._collections",
+    "CHAIN_MODES": "._chains",
+    "CollectionRemoval": "._collections",
+    "Table": "._table",
+    "collection_chain": "._chains",
+    "create_repo": "._repo",
+    "open_registry": "._repo",
+    "query_collections": "._collections",
+    "query_dataset_types": "._dataset_types",
+    "register_dataset_type": "._dataset_types",
+    "remove_collections": "._collections",
+    "remove_dataset_types": "._dataset_types",
+}
+
+__all__ = [
+    "CHAINS_MODES",
+    "CHAIN_MODES",
+    "CollectionRemoval",
+    "Table",
+    "collection_chain",
+    "create_repo",
+    "open_registry",
+    "query_collections",
+    "query_dataset_types",
+    "register_dataset_type",
+    "remove_collections",
+    "remove_dataset_types",
+]
+
+assert set(__all__) == set(_LAZY), "every lazily loaded name is exported"
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
