@@ -27,6 +27,8 @@ for code written against upstream::
     │   └── DatasetTypeNotSupportedError
     ├── ConflictingDefinitionError
     ├── DatasetNotFoundError (LookupError)       no dataset with the given ID
+    ├── RepoTransferError                        exporting or importing a repository's contents
+    │   └── RepoImportError (ValueError)         an export file that cannot be imported
     ├── RepositoryExistsError (FileExistsError)  ``butler create`` over an existing repository
     ├── RepositoryNotFoundError (FileNotFoundError)  no ``butler.yaml`` where a repository should be
     └── RegistryError
@@ -76,6 +78,8 @@ __all__ = [
     "ReadOnlyDatabaseError",
     "RegionError",
     "RegistryError",
+    "RepoImportError",
+    "RepoTransferError",
     "RepositoryExistsError",
     "RepositoryNotFoundError",
     "StorageClassComponentError",
@@ -261,3 +265,14 @@ class RepositoryExistsError(ButlerError, FileExistsError):
 
 class RepositoryNotFoundError(ButlerError, FileNotFoundError):
     """No repository (no ``butler.yaml``) exists at the given location."""
+
+
+class RepoTransferError(ButlerError):
+    """Exporting or importing the contents of a repository failed."""
+
+
+class RepoImportError(RepoTransferError, ValueError):
+    """An export file cannot be imported: unsupported version, malformed entry or record.
+
+    The message names the file's line and the entry or record at fault.
+    """
