@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Local extensions (the butler command reference is generated from the click commands).
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
 project = "skybutler"
 author = "the skybutler developers"
 copyright = "2026, the skybutler developers"
@@ -10,6 +16,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "butler_cli",
 ]
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True

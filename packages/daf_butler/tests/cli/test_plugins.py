@@ -20,7 +20,7 @@ from skybutler.daf_butler.cli._plugins import (
     scan_entry_points,
 )
 
-from .conftest import make_plugin
+from .conftest import Invoke, make_plugin
 
 
 @pytest.mark.parametrize("group", ["console_scripts", COMMAND_GROUP, HELP_GROUP])
@@ -104,3 +104,10 @@ def test_discovery_imports_no_command_module(fake_plugins: Path) -> None:
     assert "fakeplug_cmds" not in sys.modules
     assert "fakeplug_help" in sys.modules
     assert _plugins.COMMAND_GROUP == COMMAND_GROUP
+
+
+@pytest.mark.parametrize("name", sorted(discover_commands()), ids=str)
+def test_every_command_help_runs(invoke: Invoke, name: str) -> None:
+    result = invoke(name, "--help")
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli {name}" in result.output or f"Usage: butler {name}" in result.output
