@@ -169,3 +169,10 @@ def test_resource_errors_are_user_errors(invoke: Invoke) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
     assert "Traceback" not in result.output
+
+
+def test_help_text_level_names_match_the_levels() -> None:
+    from skybutler.daf_butler.cli import butler
+    from skybutler.daf_butler.cli._logging import LEVELS
+
+    assert ", ".join(LEVELS) == butler._LEVEL_NAMES

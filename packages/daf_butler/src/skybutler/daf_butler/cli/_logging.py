@@ -21,8 +21,6 @@ __all__ = [
 ]
 
 import dataclasses
-import datetime
-import json
 import logging
 import os
 import sys
@@ -133,6 +131,9 @@ class _LabelFilter(logging.Filter):
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        import datetime
+        import json
+
         data = {
             "name": record.name,
             "levelname": record.levelname,

@@ -13,23 +13,16 @@ from __future__ import annotations
 
 __all__ = ["ButlerCLI", "cli", "main"]
 
-import traceback
 from typing import Any
 
 import click
 
 from ..errors import ButlerError
 from . import progress as _progress
-from ._logging import (
-    LEVELS,
-    LogSettings,
-    configure_logging,
-    parse_labels,
-    parse_log_levels,
-    reset_logging,
-)
 from ._plugins import CommandEntry, discover_commands, load_object
 
+# Logging is imported only when a command runs: 'butler --help' never needs it.
+_LEVEL_NAMES = "CRITICAL, ERROR, WARNING, INFO, VERBOSE, DEBUG, TRACE"
 _META_KEY = "skybutler.butler.commands"
 
 
@@ -122,8 +115,9 @@ class ButlerCLI(click.Group):
         except Exception as err:
             if not _is_user_error(err):
                 raise
-            settings = ctx.obj
-            if isinstance(settings, LogSettings) and settings.debug:
+            if getattr(ctx.obj, "debug", False):
+                import traceback
+
                 traceback.print_exc()
             raise click.ClickException(str(err)) from None
 
@@ -131,6 +125,8 @@ class ButlerCLI(click.Group):
 def _levels_callback(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> dict[str, int]:
+    from ._logging import parse_log_levels
+
     try:
         return parse_log_levels(value)
     except ValueError as err:
@@ -140,6 +136,8 @@ def _levels_callback(
 def _labels_callback(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> dict[str, str]:
+    from ._logging import parse_labels
+
     try:
         return parse_labels(value)
     except ValueError as err:
@@ -155,7 +153,7 @@ def _labels_callback(
     multiple=True,
     callback=_levels_callback,
     metavar="LEVEL|COMPONENT=LEVEL",
-    help=f"Logging level ({', '.join(LEVELS)}) for the skybutler loggers, or for one "
+    help=f"Logging level ({_LEVEL_NAMES}) for the skybutler loggers, or for one "
     "logger with COMPONENT=LEVEL ('.' is the Python root logger). Repeatable. "
     "DEBUG also shows tracebacks of errors.",
 )
@@ -200,6 +198,8 @@ def cli(
 
     Run 'butler COMMAND --help' for the arguments and options of a command.
     """
+    from ._logging import LogSettings, configure_logging, reset_logging
+
     settings = LogSettings(log_level, long_log, log_file, log_tty, log_label)
     ctx.obj = settings
     configure_logging(settings)
