@@ -21,16 +21,28 @@ for code written against upstream::
     │   ├── StorageClassConfigError (ValueError)
     │   ├── StorageClassConversionError (TypeError)
     │   └── StorageClassParameterError (ValueError)  an unknown read parameter or a bad value
+    ├── EmptyQueryResultError (LookupError)     a query told to explain itself found nothing
     ├── InvalidQueryError (ValueError)            a query or its ``where`` expression is invalid
-    │   └── QuerySyntaxError                     a ``where`` string the grammar rejects
+    │   ├── QuerySyntaxError                     a ``where`` string the grammar rejects
+    │   └── UnimplementedQueryError (NotImplementedError)  a valid query that cannot be run
     ├── DatasetTypeError (ValueError)
     │   └── DatasetTypeNotSupportedError
     ├── ConflictingDefinitionError
     ├── DatasetNotFoundError (LookupError)       no dataset with the given ID
-    ├── RepoTransferError                        exporting or importing a repository's contents
-    │   └── RepoImportError (ValueError)         an export file that cannot be imported
     ├── RepositoryExistsError (FileExistsError)  ``butler create`` over an existing repository
     ├── RepositoryNotFoundError (FileNotFoundError)  no ``butler.yaml`` where a repository should be
+    ├── RepoTransferError                        exporting or importing a repository's contents
+    │   └── RepoImportError (ValueError)         an export file that cannot be imported
+    ├── DatastoreError
+    │   ├── DatastoreConfigError (ValueError)      a datastore configuration that cannot work
+    │   ├── DatastoreUnavailableError (ConnectionError)  a datastore root that cannot be reached
+    │   ├── DatasetAlreadyStoredError (FileExistsError)  a put of a dataset already stored
+    │   ├── FileNotFoundInDatastoreError (FileNotFoundError)  no stored artifact for a dataset
+    │   ├── FileTemplateError (ValueError)         a file template that is malformed or not unique
+    │   └── FormatterError
+    │       ├── FileIntegrityError                 a file whose size or checksum changed
+    │       ├── FormatterNotFoundError (KeyError)  no formatter for a dataset or a short name
+    │       └── FormatterWriteError (TypeError)    an object a formatter cannot write
     └── RegistryError
         ├── CalibrationLookupError (LookupError)   several certified datasets match a lookup
         ├── CollectionChainError (ValueError)      a chain edit that cannot be done as asked
@@ -58,13 +70,24 @@ __all__ = [
     "ConfigError",
     "ConflictingDefinitionError",
     "DatabaseConnectionError",
+    "DatasetAlreadyStoredError",
     "DatasetNotFoundError",
     "DatasetTypeError",
     "DatasetTypeNotSupportedError",
+    "DatastoreConfigError",
+    "DatastoreError",
+    "DatastoreUnavailableError",
     "DimensionConfigError",
     "DimensionError",
     "DimensionNameError",
     "DimensionValueError",
+    "EmptyQueryResultError",
+    "FileIntegrityError",
+    "FileNotFoundInDatastoreError",
+    "FileTemplateError",
+    "FormatterError",
+    "FormatterNotFoundError",
+    "FormatterWriteError",
     "IncompatibleSchemaVersionError",
     "InconsistentDataIdError",
     "InvalidQueryError",
@@ -89,6 +112,7 @@ __all__ = [
     "StorageClassParameterError",
     "TimespanError",
     "TransactionConflictError",
+    "UnimplementedQueryError",
 ]
 
 
@@ -235,6 +259,25 @@ class QuerySyntaxError(InvalidQueryError):
         self.position = position
 
 
+class UnimplementedQueryError(InvalidQueryError, NotImplementedError):
+    """A valid query the query system cannot run (a spatial constraint under OR or NOT)."""
+
+
+class EmptyQueryResultError(ButlerError, LookupError):
+    """A query asked to explain itself found nothing; ``reasons`` lists why.
+
+    Parameters
+    ----------
+    reasons
+        Each reason the query returned no rows.
+    """
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = list(reasons)
+        listed = "\n".join(f"  - {r}" for r in self.reasons) or "  - (no reason found)"
+        super().__init__("The query found nothing:\n" + listed)
+
+
 class MissingDimensionRecordError(DimensionError, LookupError):
     """No dimension record is stored for a data ID that needs one."""
 
@@ -255,16 +298,47 @@ class DatasetNotFoundError(ButlerError, LookupError):
     """No dataset with the given ID (or type, data ID and collections) exists."""
 
 
-class CollectionChainError(RegistryError, ValueError):
-    """A chain edit cannot be done as asked (an index out of range, an option the mode refuses)."""
+class DatastoreError(ButlerError):
+    """Something went wrong storing or reading a dataset's artifacts."""
 
 
-class RepositoryExistsError(ButlerError, FileExistsError):
-    """A repository already exists where a new one was to be created."""
+class DatastoreConfigError(DatastoreError, ValueError):
+    """A datastore configuration is malformed or names something unknown."""
 
 
-class RepositoryNotFoundError(ButlerError, FileNotFoundError):
-    """No repository (no ``butler.yaml``) exists at the given location."""
+class DatastoreUnavailableError(DatastoreError, ConnectionError):
+    """A datastore root cannot be reached, created or written."""
+
+
+class DatasetAlreadyStoredError(DatastoreError, FileExistsError):
+    """A dataset (or a file where it would go) is already in the datastore."""
+
+
+class FileNotFoundInDatastoreError(DatastoreError, FileNotFoundError):
+    """A datastore holds no artifact for a dataset, or its file has gone."""
+
+
+class FileTemplateError(DatastoreError, ValueError):
+    """A file template is malformed, or cannot give unique paths for a dataset type."""
+
+
+class FormatterError(DatastoreError):
+    """A formatter cannot be found, or cannot read or write a dataset."""
+
+
+class FileIntegrityError(FormatterError):
+    """A stored file's size or checksum differs from the one recorded at write."""
+
+
+class FormatterNotFoundError(FormatterError, KeyError):
+    """No formatter is configured for a dataset, or a formatter name is unknown."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class FormatterWriteError(FormatterError, TypeError):
+    """A formatter cannot write the object it was given."""
 
 
 class RepoTransferError(ButlerError):
@@ -276,3 +350,15 @@ class RepoImportError(RepoTransferError, ValueError):
 
     The message names the file's line and the entry or record at fault.
     """
+
+
+class CollectionChainError(RegistryError, ValueError):
+    """A chain edit cannot be done as asked (an index out of range, an option the mode refuses)."""
+
+
+class RepositoryExistsError(ButlerError, FileExistsError):
+    """A repository already exists where a new one was to be created."""
+
+
+class RepositoryNotFoundError(ButlerError, FileNotFoundError):
+    """No repository (no ``butler.yaml``) exists at the given location."""

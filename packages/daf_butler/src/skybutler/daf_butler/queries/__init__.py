@@ -1,3 +1,35 @@
-"""The query system: ``where`` expressions, their translation to SQL and the query APIs."""
+"""The query system: ``where`` expressions, their translation to SQL and the query APIs.
 
-__all__: list[str] = []
+- `Query` (``with butler.query() as q:``) builds a query from constraints
+  and returns lazy results: `DataCoordinateQueryResults`,
+  `DatasetRefQueryResults`, `DimensionRecordQueryResults`;
+- `query_data_ids`, `query_datasets` and `query_dimension_records` are the
+  one-call forms behind the Butler's methods;
+- ``expressions`` parses the ``where`` language.
+
+See ``docs/daf_butler/queries.rst`` for the language and how queries run.
+"""
+
+from ._chained import ChainedDatasetQueryResults
+from ._driver import QueryDriver
+from ._query import Query, legacy_query, query_data_ids, query_datasets, query_dimension_records
+from ._results import (
+    DataCoordinateQueryResults,
+    DatasetRefQueryResults,
+    DimensionRecordQueryResults,
+)
+from ._spec import QuerySpec
+
+__all__ = [
+    "ChainedDatasetQueryResults",
+    "DataCoordinateQueryResults",
+    "DatasetRefQueryResults",
+    "DimensionRecordQueryResults",
+    "Query",
+    "QueryDriver",
+    "QuerySpec",
+    "legacy_query",
+    "query_data_ids",
+    "query_datasets",
+    "query_dimension_records",
+]

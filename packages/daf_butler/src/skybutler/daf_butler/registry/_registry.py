@@ -602,3 +602,79 @@ class Registry:
     def removeDatasets(self, refs: Iterable[DatasetRef]) -> None:
         """Remove datasets from the registry, with their associations, in bulk."""
         self._managers.datasets.remove(list(refs))
+
+    # ------------------------------------------------------------ queries
+
+    def query(self) -> Any:
+        """Return a query builder (`~skybutler.daf_butler.queries.Query`), usable as a context."""
+        from ..queries import Query
+
+        return Query(self)
+
+    def queryDataIds(
+        self,
+        dimensions: Iterable[str] | str | DimensionGroup,
+        *,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        datasets: Any = None,
+        collections: Any = None,
+        where: str = "",
+        bind: Mapping[str, Any] | None = None,
+        check: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """Return lazy data ID results (`DataCoordinateQueryResults`).
+
+        ``datasets`` (with ``collections``) keeps the data IDs that have a
+        dataset of those types.
+        """
+        from ..queries import legacy_query
+
+        query = legacy_query(self, dataId, where, bind, kwargs, datasets, collections)
+        return query.data_ids(dimensions)
+
+    def queryDatasets(
+        self,
+        datasetType: Any,
+        *,
+        collections: Any = None,
+        dimensions: Iterable[str] | None = None,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        where: str = "",
+        findFirst: bool = False,
+        bind: Mapping[str, Any] | None = None,
+        check: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """Return lazy dataset results of one or several dataset types (names, globs, ``...``)."""
+        from ..queries import ChainedDatasetQueryResults, legacy_query
+
+        query = legacy_query(self, dataId, where, bind, kwargs, None, None)
+        if dimensions is not None:
+            query = query.join_dimensions(dimensions)
+        if isinstance(datasetType, (str, DatasetType)) and not (
+            isinstance(datasetType, str) and any(c in datasetType for c in "*?[")
+        ):
+            return query.datasets(datasetType, collections, find_first=findFirst)
+        types = self._managers.dataset_types.query(datasetType)
+        return ChainedDatasetQueryResults(
+            [query.datasets(t, collections, find_first=findFirst) for t in types]
+        )
+
+    def queryDimensionRecords(
+        self,
+        element: DimensionElement | str,
+        *,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        datasets: Any = None,
+        collections: Any = None,
+        where: str = "",
+        bind: Mapping[str, Any] | None = None,
+        check: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """Return lazy dimension record results (`DimensionRecordQueryResults`)."""
+        from ..queries import legacy_query
+
+        query = legacy_query(self, dataId, where, bind, kwargs, datasets, collections)
+        return query.dimension_records(element)

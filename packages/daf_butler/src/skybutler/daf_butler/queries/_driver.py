@@ -1,0 +1,229 @@
+"""Running planned queries: streaming rows and turning them into data IDs, refs and records.
+
+Rows stream from the database in batches on a connection of their own, so
+a million-row result never sits in memory and code may write to the
+registry while it iterates. The Python stage (exact region tests, skypix
+fan-out, de-duplication after it) runs on the stream.
+"""
+
+from __future__ import annotations
+
+__all__ = ["QueryDriver"]
+
+import dataclasses
+import itertools
+import operator
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from .._dataset_ref import DatasetRef
+from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
+from ..registry import RegistryManagers
+from ._plan import Plan, build_plan, field_label, key_label
+from ._spec import QuerySpec
+
+_BATCH = 5_000
+_EXPAND_BATCH = 1_000
+
+
+class QueryDriver:
+    """Runs queries on one repository's registry.
+
+    Parameters
+    ----------
+    managers
+        The registry's managers.
+    """
+
+    def __init__(self, managers: RegistryManagers) -> None:
+        self.managers = managers
+        self.db = managers.db
+        self.universe = managers.dimensions.universe
+
+    def plan(self, spec: QuerySpec) -> Plan:
+        """Return the plan of a query (raises `InvalidQueryError` for a bad one)."""
+        return build_plan(self.managers, spec)
+
+    # ------------------------------------------------------------ rows
+
+    def _raw_rows(self, statement: sa.Select[Any]) -> Iterator[sa.Row[Any]]:
+        # A connection of its own, outside the registry's transaction frames: the caller
+        # may write to the registry while iterating.
+        with self.db.engine.connect() as connection:
+            result = connection.execution_options(yield_per=_BATCH).execute(statement)
+            for partition in result.partitions():
+                yield from partition
+
+    def rows(self, plan: Plan) -> Iterator[Any]:
+        """Yield the result rows: tuples when there is no Python stage, else dicts."""
+        if plan.statement is None:
+            return
+        raw = self._raw_rows(plan.statement)
+        if not plan.post and not plan.constants:
+            yield from raw
+            return
+        constants = plan.constants
+        dicts = ({**row._mapping, **_labelled(constants)} for row in raw)
+        passed = plan.post.apply(dicts)
+        if plan.needs_distinct_in_python:
+            passed = _unique(passed, self._result_key(plan))
+        spec = plan.spec
+        if spec.offset or spec.limit is not None:
+            stop = None if spec.limit is None else spec.offset + spec.limit
+            passed = itertools.islice(passed, spec.offset, stop)
+        yield from passed
+
+    def _result_key(self, plan: Plan) -> Callable[[dict[str, Any]], Any]:
+        labels = [key_label(d) for d in plan.spec.dimensions.data_coordinate_keys]
+        if plan.spec.kind == "datasets":
+            labels.append("ds__dataset_id")
+        if plan.spec.kind == "records" and plan.spec.element is not None:
+            labels.extend(field_label(plan.spec.element, f) for f in plan.record_fields)
+        return lambda row: tuple(row.get(label) for label in labels)
+
+    def _getter(self, plan: Plan, labels: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+        if plan.post or plan.constants or plan.statement is None:
+            return lambda row: tuple(row[label] for label in labels)
+        names = [c.key for c in plan.statement.selected_columns]
+        indices = [names.index(label) for label in labels]
+        if len(indices) == 1:
+            index = indices[0]
+            return lambda row: (row[index],)
+        if not indices:
+            return lambda row: ()
+        return operator.itemgetter(*indices)
+
+    # ------------------------------------------------------------ results
+
+    def data_ids(self, plan: Plan) -> Iterator[DataCoordinate]:
+        """Yield the data IDs of a ``data_ids`` query."""
+        group = plan.spec.dimensions
+        data_ids = self._data_ids(plan, group, self.rows(plan))
+        if plan.spec.with_records:
+            yield from self._expanded(data_ids)
+        else:
+            yield from data_ids
+
+    def _data_ids(
+        self, plan: Plan, group: DimensionGroup, rows: Iterator[Any]
+    ) -> Iterator[DataCoordinate]:
+        getter = self._getter(plan, [key_label(d) for d in group.data_coordinate_keys])
+        make = DataCoordinate.from_full_values
+        for row in rows:
+            yield make(group, getter(row))
+
+    def _expanded(self, data_ids: Iterator[DataCoordinate]) -> Iterator[DataCoordinate]:
+        expand = self.managers.dimensions.expand_data_ids
+        while batch := list(itertools.islice(data_ids, _EXPAND_BATCH)):
+            yield from expand(batch)
+
+    def datasets(self, plan: Plan) -> Iterator[DatasetRef]:
+        """Yield the refs of a ``datasets`` query."""
+        search = plan.spec.result_search
+        assert search is not None
+        dataset_type = search.dataset_type
+        group = dataset_type.dimensions
+        rows = self.rows(plan)
+        getter = self._getter(plan, [key_label(d) for d in group.data_coordinate_keys])
+        ids = self._getter(plan, ["ds__dataset_id", "ds__run_id"])
+        runs: dict[int, str] = {}
+        by_keys = self.managers.collections.by_keys
+
+        def refs() -> Iterator[DatasetRef]:
+            make = DataCoordinate.from_full_values
+            for row in rows:
+                dataset_id, run_key = ids(row)
+                run = runs.get(run_key)
+                if run is None:
+                    run = runs[run_key] = by_keys([run_key])[run_key].name
+                yield DatasetRef(
+                    dataset_type, make(group, getter(row)), run, id=dataset_id, conform=False
+                )
+
+        stream = refs()
+        if plan.spec.with_records:
+            stream = self._expanded_refs(stream)
+        if search.component is not None:
+            component = search.component
+            stream = (ref.makeComponentRef(component) for ref in stream)
+        yield from stream
+
+    def _expanded_refs(self, refs: Iterator[DatasetRef]) -> Iterator[DatasetRef]:
+        expand = self.managers.dimensions.expand_data_ids
+        while batch := list(itertools.islice(refs, _EXPAND_BATCH)):
+            expanded = expand([ref.dataId for ref in batch])
+            yield from (r.expanded(d) for r, d in zip(batch, expanded, strict=True))
+
+    def records(self, plan: Plan) -> Iterator[DimensionRecord]:
+        """Yield the records of a ``records`` query."""
+        element_name = plan.spec.element
+        assert element_name is not None
+        element = self.universe[element_name]
+        record_class = element.RecordClass
+        if not element.hasTable():
+            # Skypix or implied-union dimensions: records are made from the values alone.
+            for data_id in self._data_ids(plan, plan.spec.dimensions, self.rows(plan)):
+                yield self.managers.dimensions.expand_data_id(data_id).records[element_name]  # type: ignore[misc]
+            return
+        fields = [f for f in plan.record_fields if f != "timespan"]
+        getter = self._getter(plan, [field_label(element_name, f) for f in fields])
+        timespan_label = field_label(element_name, "timespan")
+        representation = self.db.timespan_representation
+        has_timespan = "timespan" in plan.record_fields
+        span_getter = None
+        if has_timespan:
+            span_getter = self._getter(plan, list(representation.column_names(timespan_label)))
+            span_names = representation.column_names(timespan_label)
+        for row in self.rows(plan):
+            values = dict(zip(fields, getter(row), strict=True))
+            if span_getter is not None:
+                mapping = dict(zip(span_names, span_getter(row), strict=True))
+                values["timespan"] = representation.decode(timespan_label, mapping)
+            yield record_class(**values)
+
+    # ------------------------------------------------------------ counting
+
+    def count(self, plan: Plan, *, exact: bool = True) -> int:
+        """Return how many results the query has."""
+        if plan.statement is None:
+            return 0
+        if plan.post or plan.constants:
+            if not exact:
+                return self._sql_count(plan)
+            return sum(1 for _ in self.rows(plan))
+        return self._sql_count(plan)
+
+    def _sql_count(self, plan: Plan) -> int:
+        assert plan.statement is not None
+        inner = plan.statement.order_by(None).subquery("counted")
+        statement = sa.select(sa.func.count()).select_from(inner)
+        with self.db.engine.connect() as connection:
+            return int(connection.execute(statement).scalar_one())
+
+    def any(self, plan: Plan, *, execute: bool = True, exact: bool = True) -> bool:
+        """Return whether the query has at least one result."""
+        if plan.statement is None:
+            return False
+        if not execute:
+            return True
+        if plan.post or plan.constants or not exact:
+            return next(iter(self.rows(plan)), None) is not None
+        limited = dataclasses.replace(plan, statement=plan.statement.limit(1))
+        return next(iter(self.rows(limited)), None) is not None
+
+
+def _labelled(constants: dict[str, Any]) -> dict[str, Any]:
+    return {key_label(name): value for name, value in constants.items()}
+
+
+def _unique(
+    rows: Iterator[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
+) -> Iterator[dict[str, Any]]:
+    seen: set[Any] = set()
+    for row in rows:
+        k = key(row)
+        if k not in seen:
+            seen.add(k)
+            yield row

@@ -1,0 +1,387 @@
+"""`Query`, the builder behind ``with butler.query() as q:``, and the one-call query methods.
+
+A `Query` is immutable: `where`, `join_dataset_search` and `join_dimensions`
+return a new one with the constraint added, and `data_ids`, `datasets` and
+`dimension_records` turn it into lazy results. The one-call functions
+(`query_data_ids`, `query_datasets`, `query_dimension_records`) are what
+the Butler's methods of the same names call: they apply upstream's
+``limit`` rules (a negative limit caps the results and warns when the cap
+is reached) and, with ``explain=True``, raise `EmptyQueryResultError` with
+the reasons when nothing is found.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Query", "query_data_ids", "query_datasets", "query_dimension_records"]
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .._dataset_ref import DatasetRef
+from .._dataset_type import DatasetType
+from ..dimensions import (
+    DataCoordinate,
+    DimensionElement,
+    DimensionGroup,
+    DimensionRecord,
+)
+from ..errors import EmptyQueryResultError, InvalidQueryError, MissingCollectionError
+from ._datasets import DatasetSearch, resolve_search
+from ._driver import QueryDriver
+from ._results import (
+    DataCoordinateQueryResults,
+    DatasetRefQueryResults,
+    DimensionRecordQueryResults,
+)
+from ._spec import QuerySpec
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+_LOG = logging.getLogger(__name__)
+
+
+def _driver(registry: Registry) -> QueryDriver:
+    driver: QueryDriver | None = getattr(registry, "_query_driver", None)
+    if driver is None:
+        driver = QueryDriver(registry._managers)
+        registry._query_driver = driver  # type: ignore[attr-defined]
+    return driver
+
+
+class Query:
+    """A query being built: constraints so far, turned into results by its methods.
+
+    Parameters
+    ----------
+    registry
+        The registry queried.
+    """
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        where: tuple[tuple[str, Mapping[str, Any]], ...] = (),
+        data_id: Mapping[str, Any] | None = None,
+        searches: tuple[DatasetSearch, ...] = (),
+        joined: tuple[str, ...] = (),
+    ) -> None:
+        self._registry = registry
+        self._driver = _driver(registry)
+        self._where = where
+        self._data_id = dict(data_id or {})
+        self._searches = searches
+        self._joined = joined
+
+    def __enter__(self) -> Query:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def _copy(self, **changes: Any) -> Query:
+        values: dict[str, Any] = {
+            "where": self._where,
+            "data_id": self._data_id,
+            "searches": self._searches,
+            "joined": self._joined,
+        }
+        values.update(changes)
+        return Query(self._registry, **values)
+
+    @property
+    def constraint_dimensions(self) -> DimensionGroup:
+        """The dimensions the constraints so far involve."""
+        universe = self._registry.dimensions
+        names = set(self._joined) | set(self._data_id)
+        for search in self._searches:
+            names |= search.dataset_type.dimensions.names
+        return universe.conform(names)
+
+    @property
+    def constraint_dataset_types(self) -> frozenset[str]:
+        """Names of the dataset types searched as constraints."""
+        return frozenset(s.name for s in self._searches)
+
+    def where(
+        self,
+        *args: str | DataCoordinate | Mapping[str, Any],
+        bind: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Query:
+        """Return a query with more constraints: expressions, data IDs and key=value pairs."""
+        where = list(self._where)
+        data_id = dict(self._data_id)
+        for arg in args:
+            if isinstance(arg, str):
+                where.append((arg, dict(bind or {})))
+            else:
+                data_id.update(normalize_data_id(self._registry, arg, {}, where))
+        if bind and not any(isinstance(a, str) for a in args):
+            raise InvalidQueryError(
+                f"Bind values {sorted(bind)} were given without an expression to use them."
+            )
+        data_id.update(normalize_data_id(self._registry, None, kwargs, where))
+        return self._copy(where=tuple(where), data_id=data_id)
+
+    def join_dimensions(self, dimensions: Iterable[str] | DimensionGroup) -> Query:
+        """Return a query that also joins these dimensions."""
+        names = dimensions.names if isinstance(dimensions, DimensionGroup) else dimensions
+        return self._copy(joined=self._joined + tuple(names))
+
+    def join_dataset_search(
+        self, dataset_type: DatasetType | str, collections: Any = None
+    ) -> Query:
+        """Return a query constrained to data IDs with a dataset of this type in the collections."""
+        search = resolve_search(
+            self._registry._managers,
+            dataset_type,
+            collections_or_default(self._registry, collections),
+            find_first=False,
+            governors=_governors(self._registry, self._data_id),
+        )
+        return self._copy(searches=(*self._searches, search))
+
+    def _spec(self, kind: Any, dimensions: DimensionGroup, **changes: Any) -> QuerySpec:
+        return QuerySpec(
+            kind=kind,
+            dimensions=dimensions,
+            where=self._where,
+            joined=self._joined,
+            data_id=self._data_id,
+            searches=self._searches,
+            **changes,
+        )
+
+    def data_ids(
+        self, dimensions: Iterable[str] | DimensionGroup | str | None = None
+    ) -> DataCoordinateQueryResults:
+        """Return the data IDs of these dimensions that satisfy the constraints."""
+        universe = self._registry.dimensions
+        if dimensions is None:
+            group = self.constraint_dimensions
+        elif isinstance(dimensions, DimensionGroup):
+            group = dimensions
+        else:
+            group = universe.conform([dimensions] if isinstance(dimensions, str) else dimensions)
+        return DataCoordinateQueryResults(self._driver, self._spec("data_ids", group))
+
+    def datasets(
+        self, dataset_type: DatasetType | str, collections: Any = None, *, find_first: bool = True
+    ) -> DatasetRefQueryResults:
+        """Return the datasets of a type in the collections that satisfy the constraints."""
+        search = resolve_search(
+            self._registry._managers,
+            dataset_type,
+            collections_or_default(self._registry, collections),
+            find_first,
+            governors=_governors(self._registry, self._data_id),
+        )
+        spec = self._spec("datasets", search.dataset_type.dimensions, result_search=search)
+        return DatasetRefQueryResults(self._driver, spec)
+
+    def dimension_records(self, element: str | DimensionElement) -> DimensionRecordQueryResults:
+        """Return the records of an element that satisfy the constraints."""
+        universe = self._registry.dimensions
+        name = element if isinstance(element, str) else element.name
+        resolved = universe[name]
+        spec = self._spec("records", resolved.minimal_group, element=name)
+        return DimensionRecordQueryResults(self._driver, spec)
+
+
+def collections_or_default(registry: Registry, collections: Any) -> Any:
+    """Return the collections to search: those given, or the registry's defaults."""
+    if collections is None:
+        defaults = list(registry.defaults.collections)
+        if not defaults:
+            raise MissingCollectionError(
+                "No collections were given and there are no default collections; pass "
+                "collections=... or make the Butler with collections=."
+            )
+        return defaults
+    return collections
+
+
+def _governors(registry: Registry, data_id: Mapping[str, Any]) -> dict[str, list[Any]]:
+    governors = registry.dimensions.governor_dimensions.names
+    return {name: [value] for name, value in data_id.items() if name in governors}
+
+
+def normalize_data_id(
+    registry: Registry,
+    data_id: DataCoordinate | Mapping[str, Any] | None,
+    kwargs: Mapping[str, Any],
+    where: list[tuple[str, Mapping[str, Any]]],
+) -> dict[str, Any]:
+    """Return the dimension values of a data ID and keywords, checking names and types.
+
+    A string given for an integer dimension is looked up by the dimension's
+    alternate keys (``detector='S11'``): it becomes an expression added to
+    ``where``. ``element.field`` keys (``exposure.day_obs``) do the same.
+    """
+    universe = registry.dimensions
+    values: dict[str, Any] = {}
+    items: dict[str, Any] = {}
+    if isinstance(data_id, DataCoordinate):
+        items.update(data_id.mapping)
+    elif data_id is not None:
+        items.update(data_id)
+    items.update(kwargs)
+    for key, value in items.items():
+        if "." in key:
+            where.append((f"{key} = :_value_{len(where)}", {f"_value_{len(where)}": value}))
+            continue
+        dimension = universe.dimensions.get(key)
+        if dimension is None:
+            from ._identifiers import suggest
+
+            raise InvalidQueryError(
+                f"Unknown dimension {key!r} in data ID." + suggest(key, universe.dimensions.names)
+            )
+        expected = dimension.primaryKey.pytype
+        if isinstance(value, str) and expected is int and dimension.alternateKeys:
+            names = dimension.alternateKeys.names
+            alternates = " OR ".join(f"{key}.{n} = :_alt_{len(where)}" for n in names)
+            where.append((f"({alternates})", {f"_alt_{len(where)}": value}))
+            continue
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+            value = value.item()
+        wrong = (expected is int and isinstance(value, bool)) or not isinstance(value, expected)
+        if wrong and not (expected is float and isinstance(value, int)):
+            raise InvalidQueryError(
+                f"Data ID value {value!r} for {key!r} is a {type(value).__name__}; {key} "
+                f"values are {expected.__name__}s."
+            )
+        values[key] = value
+    return values
+
+
+def _with_defaults(registry: Registry, data_id: dict[str, Any]) -> dict[str, Any]:
+    defaults = registry.defaults.dataId
+    merged = {k: v for k, v in defaults.items() if k not in data_id} if defaults else {}
+    merged.update(data_id)
+    return merged
+
+
+def _query(
+    registry: Registry,
+    data_id: DataCoordinate | Mapping[str, Any] | None,
+    where: str,
+    bind: Mapping[str, Any] | None,
+    kwargs: Mapping[str, Any],
+) -> Query:
+    expressions: list[tuple[str, Mapping[str, Any]]] = []
+    values = normalize_data_id(registry, data_id, kwargs, expressions)
+    if where:
+        expressions.append((where, dict(bind or {})))
+    elif bind:
+        raise InvalidQueryError(
+            f"Bind values {sorted(bind)} were given without a where expression."
+        )
+    return Query(registry, where=tuple(expressions), data_id=_with_defaults(registry, values))
+
+
+def _finish(results: Any, limit: int | None, order_by: Any, explain: bool, what: str) -> list[Any]:
+    if order_by:
+        results = results.order_by(*([order_by] if isinstance(order_by, str) else order_by))
+    cap = None
+    if limit is not None and limit < 0:
+        cap = -limit
+        results = results.limit(cap + 1)
+    elif limit is not None:
+        results = results.limit(limit)
+    items = list(results)
+    if cap is not None and len(items) > cap:
+        _LOG.warning(
+            "The query returned more than %d %s; only the first %d are kept. Pass a larger "
+            "limit, or limit=None for all.",
+            cap,
+            what,
+            cap,
+        )
+        items = items[:cap]
+    if explain and not items and limit != 0:
+        reasons = results.explain_no_results()
+        raise EmptyQueryResultError(reasons)
+    return items
+
+
+def query_data_ids(
+    registry: Registry,
+    dimensions: Iterable[str] | str | DimensionGroup,
+    *,
+    data_id: DataCoordinate | Mapping[str, Any] | None = None,
+    where: str = "",
+    bind: Mapping[str, Any] | None = None,
+    with_dimension_records: bool = False,
+    order_by: Iterable[str] | str | None = None,
+    limit: int | None = -20_000,
+    explain: bool = True,
+    **kwargs: Any,
+) -> list[DataCoordinate]:
+    """Return the data IDs of ``dimensions`` matching the constraints."""
+    results = _query(registry, data_id, where, bind, kwargs).data_ids(dimensions)
+    if with_dimension_records:
+        results = results.with_dimension_records()
+    return _finish(results, limit, order_by, explain, "data IDs")
+
+
+def query_datasets(
+    registry: Registry,
+    dataset_type: DatasetType | str,
+    collections: Any = None,
+    *,
+    find_first: bool = True,
+    data_id: DataCoordinate | Mapping[str, Any] | None = None,
+    where: str = "",
+    bind: Mapping[str, Any] | None = None,
+    with_dimension_records: bool = False,
+    order_by: Iterable[str] | str | None = None,
+    limit: int | None = -20_000,
+    explain: bool = True,
+    **kwargs: Any,
+) -> list[DatasetRef]:
+    """Return the datasets of a type matching the constraints (see `Butler.query_datasets`)."""
+    query = _query(registry, data_id, where, bind, kwargs)
+    results = query.datasets(dataset_type, collections, find_first=find_first)
+    if with_dimension_records:
+        results = results.with_dimension_records()
+    return _finish(results, limit, order_by, explain, "datasets")
+
+
+def query_dimension_records(
+    registry: Registry,
+    element: str | DimensionElement,
+    *,
+    data_id: DataCoordinate | Mapping[str, Any] | None = None,
+    where: str = "",
+    bind: Mapping[str, Any] | None = None,
+    order_by: Iterable[str] | str | None = None,
+    limit: int | None = -20_000,
+    explain: bool = True,
+    **kwargs: Any,
+) -> list[DimensionRecord]:
+    """Return the records of an element matching the constraints."""
+    results = _query(registry, data_id, where, bind, kwargs).dimension_records(element)
+    return _finish(results, limit, order_by, explain, "records")
+
+
+def legacy_query(
+    registry: Registry,
+    data_id: DataCoordinate | Mapping[str, Any] | None,
+    where: str,
+    bind: Mapping[str, Any] | None,
+    kwargs: Mapping[str, Any],
+    datasets: Any,
+    collections: Any,
+) -> Query:
+    """Return the query of a ``registry.query*`` call (``datasets`` become constraints)."""
+    query = _query(registry, data_id, where, bind, kwargs)
+    if datasets is not None:
+        names = [datasets] if isinstance(datasets, (str, DatasetType)) else datasets
+        types = registry._managers.dataset_types.query(names)
+        for dataset_type in types:
+            query = query.join_dataset_search(dataset_type, collections)
+    return query
