@@ -29,10 +29,12 @@ import sqlalchemy as sa
 from ..errors import RegistryError
 from ._attributes import ButlerAttributeManager
 from ._versioning import VersionedManager
+from .bridge import DatastoreBridgeManager
 from .collections import CollectionManager
 from .databases import Database, TableSpec
 from .datasets import DatasetManager, DatasetTypeManager
 from .dimensions import DimensionRecordManager
+from .opaque import OpaqueTableManager
 
 if TYPE_CHECKING:
     from ..dimensions import DimensionUniverse
@@ -48,6 +50,8 @@ class RegistryManagers:
         DimensionRecordManager,
         DatasetTypeManager,
         DatasetManager,
+        OpaqueTableManager,
+        DatastoreBridgeManager,
     )
     """Manager classes, referenced tables' owners first."""
 
@@ -57,6 +61,8 @@ class RegistryManagers:
     dimensions: DimensionRecordManager
     dataset_types: DatasetTypeManager
     datasets: DatasetManager
+    opaque: OpaqueTableManager
+    datastores: DatastoreBridgeManager
 
     @classmethod
     def _build(
@@ -71,7 +77,11 @@ class RegistryManagers:
         # checks the records exist when it expands data IDs before inserting.
         dataset_types = DatasetTypeManager(db, tables, dimensions.universe, collections)
         datasets = DatasetManager(db, tables, dataset_types, collections)
-        return cls(db, attributes, collections, dimensions, dataset_types, datasets)
+        opaque = OpaqueTableManager(db, tables)
+        bridges = DatastoreBridgeManager(db, tables)
+        return cls(
+            db, attributes, collections, dimensions, dataset_types, datasets, opaque, bridges
+        )
 
     @classmethod
     def _specs(cls) -> dict[str, TableSpec]:

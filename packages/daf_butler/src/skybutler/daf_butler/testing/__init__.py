@@ -12,19 +12,27 @@ implementation. pytest must be installed to use this package.
   rows, data ID expansion and the universe a repository keeps.
 - `DatasetConformance` (fixture ``database``): dataset types, datasets,
   their TAGGED and CALIBRATION memberships, lookups and removals.
+- `DatastoreConformance` (fixture ``datastore``): puts, gets, components,
+  parameters, storage class conversions, removal, transactions and
+  exported records, for any datastore.
 - `RegistryConformance` (fixture ``registry_url``): upstream's `Registry`
   API end to end, its bad-input errors, and sixteen processes writing
   datasets and editing one chain at once.
 """
 
 from ._datasets import DatasetConformance
+from ._datastore_fixtures import DATASTORE_TEST_CONFIG, make_ref
+from ._datastore_tests import DatastoreConformance
 from ._dimension_records import DimensionRecordConformance
 from ._registry import RegistryConformance
 from ._registry_foundation import RegistryFoundationConformance
 
 __all__ = [
+    "DATASTORE_TEST_CONFIG",
     "DatasetConformance",
+    "DatastoreConformance",
     "DimensionRecordConformance",
     "RegistryConformance",
     "RegistryFoundationConformance",
+    "make_ref",
 ]

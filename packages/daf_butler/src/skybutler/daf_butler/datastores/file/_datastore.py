@@ -1,0 +1,407 @@
+"""`FileDatastore`: datasets as files under a root URI (local, S3, WebDAV...), with records.
+
+Configuration keys (the ``datastore`` section): ``root`` (any URI;
+``<butlerRoot>`` is replaced by the repository root), ``name``
+(default ``FileDatastore@<root as written>``), ``create`` (make the root),
+``records.table`` (records table name), ``checksum`` (record blake2b
+digests), ``trust_get_request`` (read files that have no records, finding
+them through the templates), ``templates``, ``formatters``, ``composites``,
+``constraints`` and ``cached``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FileDatastore"]
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from skybutler.resources import ResourceError, ResourcePath
+
+from ...errors import (
+    DatasetAlreadyStoredError,
+    DatastoreConfigError,
+    DatastoreError,
+    DatastoreUnavailableError,
+    FileTemplateError,
+    FormatterError,
+    StorageClassConversionError,
+)
+from ...formatters import FormatterFactory
+from .._base import DatasetRefURIs, Datastore
+from .._records import DatastoreRecordStore, InMemoryRecordStore, StoredFileInfo
+from ._cache import DatastoreCacheManager
+from ._composites import CompositesMap
+from ._get import FileReader
+from ._put import FileWriter
+from ._templates import FileTemplates
+
+if TYPE_CHECKING:
+    from ..._dataset_ref import DatasetRef
+    from ..._storage_class import StorageClass
+    from ...dimensions import DimensionUniverse
+
+_RECORD_CACHE_LIMIT = 200_000
+
+
+def _as_refs(refs: DatasetRef | Iterable[DatasetRef]) -> list[DatasetRef]:
+    from ..._dataset_ref import DatasetRef
+
+    return [refs] if isinstance(refs, DatasetRef) else list(refs)
+
+
+class FileDatastore(Datastore):
+    """Datasets stored as files, one per dataset or per component.
+
+    Parameters
+    ----------
+    config
+        The ``datastore`` configuration section.
+    record_store
+        Where records are kept; default in this process only.
+    butlerRoot
+        Replaces ``<butlerRoot>`` in ``root``.
+    universe
+        Dimension universe, to validate templates keyed by dimensions now.
+
+    Raises
+    ------
+    DatastoreConfigError
+        The configuration is incomplete or malformed.
+    DatastoreUnavailableError
+        The root cannot be reached or created.
+    FileTemplateError
+        A template is malformed or not unique for the dimensions it is keyed by.
+    """
+
+    short_name: ClassVar[str] = "file"
+
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        record_store: DatastoreRecordStore | None = None,
+        *,
+        butlerRoot: str | ResourcePath | None = None,
+        universe: DimensionUniverse | None = None,
+    ) -> None:
+        raw_root = config.get("root")
+        if not raw_root:
+            raise DatastoreConfigError("A file datastore needs a 'root' (a directory URI).")
+        raw_root = str(raw_root)
+        name = str(config.get("name") or f"FileDatastore@{raw_root}")
+        super().__init__(config, name)
+        if "<butlerRoot>" in raw_root:
+            if butlerRoot is None:
+                raise DatastoreConfigError(
+                    f"Datastore root {raw_root!r} holds <butlerRoot>; give the repository root."
+                )
+            raw_root = raw_root.replace("<butlerRoot>", str(butlerRoot).rstrip("/"))
+        self.root = ResourcePath(raw_root, forceDirectory=True)
+        if config.get("create", True):
+            try:
+                self.root.mkdir()
+            except (ResourceError, OSError) as exc:
+                raise DatastoreUnavailableError(
+                    f"Cannot create the root {self.root} of datastore {self.name!r}: {exc}. "
+                    "Check the URI, the credentials and that the server is up."
+                ) from exc
+        records = config.get("records") or {}
+        self.records_table = str(records.get("table") or "file_datastore_records")
+        self.trustGetRequest = bool(config.get("trust_get_request", False))
+        self.templates = FileTemplates(config.get("templates"), universe)
+        self.formatterFactory = FormatterFactory(config.get("formatters"))
+        self.composites = CompositesMap(config.get("composites"))
+        self.cacheManager = DatastoreCacheManager(
+            config.get("cached") if not self.root.isLocal else {"expiry": {"mode": "disabled"}}
+        )
+        self._writer = FileWriter(
+            self.root,
+            self.templates,
+            self.formatterFactory,
+            self.composites,
+            bool(config.get("checksum", False)),
+        )
+        self._reader = FileReader(self.root, self.cacheManager)
+        self._store = record_store if record_store is not None else InMemoryRecordStore()
+        self._records: dict[uuid.UUID, list[StoredFileInfo]] = {}
+        self._validated: set[str] = set()
+
+    def roots(self) -> dict[str, ResourcePath | None]:
+        return {self.name: self.root}
+
+    # ------------------------------------------------------------ records
+
+    def _remember(self, infos: Iterable[StoredFileInfo]) -> None:
+        if len(self._records) > _RECORD_CACHE_LIMIT:
+            self._records.clear()
+        for info in infos:
+            self._records.setdefault(info.dataset_id, []).append(info)
+
+    def _forget_cached(self, ids: Iterable[uuid.UUID]) -> None:
+        for dataset_id in ids:
+            self._records.pop(dataset_id, None)
+
+    def _infos(self, refs: Sequence[DatasetRef]) -> dict[uuid.UUID, list[StoredFileInfo]]:
+        found: dict[uuid.UUID, list[StoredFileInfo]] = {}
+        missing = []
+        for ref in refs:
+            cached = self._records.get(ref.id)
+            if cached is not None:
+                found[ref.id] = cached
+                continue
+            attached = (ref.datastore_records or {}).get(self.name)
+            if attached:
+                found[ref.id] = [
+                    r if isinstance(r, StoredFileInfo) else StoredFileInfo.from_record(r)
+                    for r in attached
+                ]
+                continue
+            missing.append(ref)
+        if missing:
+            fetched = self._store.fetch(ref.id for ref in missing)
+            found.update(fetched)
+            if self.trustGetRequest:
+                for ref in missing:
+                    if ref.id not in fetched:
+                        predicted = self._predict_existing(ref)
+                        if predicted:
+                            found[ref.id] = predicted
+        return found
+
+    def _predict(self, ref: DatasetRef) -> list[StoredFileInfo]:
+        ref = ref.makeCompositeRef() if ref.isComponent() else ref
+        if self.composites.shouldBeDisassembled(ref):
+            names = list(ref.datasetType.storageClass.components)
+            artifacts = [self._writer.artifact(ref.makeComponentRef(n), None, n) for n in names]
+        else:
+            artifacts = [self._writer.artifact(ref, None, None)]
+        return [
+            StoredFileInfo(ref.id, a.path, a.formatter_name, a.storage_class, a.component)
+            for a in artifacts
+        ]
+
+    def _predict_existing(self, ref: DatasetRef) -> list[StoredFileInfo]:
+        try:
+            predicted = self._predict(ref)
+        except (FileTemplateError, FormatterError):
+            return []
+        present = ResourcePath.mexists(self._reader.uri(info) for info in predicted)
+        return [info for info in predicted if present[self._reader.uri(info)]]
+
+    # ------------------------------------------------------------ reading
+
+    def knows_these(self, refs: Iterable[DatasetRef]) -> dict[DatasetRef, bool]:
+        wanted = list(refs)
+        unknown = [ref for ref in wanted if ref.id not in self._records]
+        held = self._store.known(ref.id for ref in unknown) if unknown else set()
+        result = {ref: ref.id in self._records or ref.id in held for ref in wanted}
+        if self.trustGetRequest:
+            for ref, known in result.items():
+                if not known:
+                    result[ref] = bool(self._predict_existing(ref))
+        return result
+
+    def mexists(self, refs: Iterable[DatasetRef]) -> dict[DatasetRef, bool]:
+        wanted = list(refs)
+        infos = self._infos(wanted)
+        result: dict[DatasetRef, bool] = {}
+        remote: dict[DatasetRef, list[ResourcePath]] = {}
+        local_root = self.root.ospath if self.root.isLocal else None
+        for ref in wanted:
+            files = infos.get(ref.id)
+            if not files:
+                result[ref] = False
+            elif local_root is not None and not any("://" in f.path for f in files):
+                result[ref] = all(os.path.exists(os.path.join(local_root, f.path)) for f in files)
+            else:
+                remote[ref] = [self._reader.uri(f) for f in files]
+        if remote:
+            present = ResourcePath.mexists(uri for uris in remote.values() for uri in uris)
+            for ref, uris in remote.items():
+                result[ref] = all(present[uri] for uri in uris)
+        return result
+
+    def get(
+        self,
+        ref: DatasetRef,
+        parameters: Mapping[str, Any] | None = None,
+        storageClass: StorageClass | str | None = None,
+    ) -> Any:
+        infos = self._infos([ref]).get(ref.id)
+        if not infos:
+            raise self._missing(ref)
+        return self._reader.read(ref, infos, parameters, storageClass)
+
+    def getURIs(self, ref: DatasetRef, predict: bool = False) -> DatasetRefURIs:
+        infos = self._infos([ref]).get(ref.id)
+        fragment = ""
+        if not infos:
+            if not predict:
+                raise self._missing(ref)
+            infos = self._predict(ref)
+            fragment = "#predicted"
+        uris = {
+            info.component: ResourcePath(str(self._reader.uri(info)) + fragment) for info in infos
+        }
+        if None in uris:
+            return DatasetRefURIs(uris[None], {})
+        return DatasetRefURIs(None, {str(k): v for k, v in uris.items()})
+
+    # ------------------------------------------------------------ writing
+
+    def _conform(self, obj: Any, ref: DatasetRef) -> Any:
+        storage_class = ref.datasetType.storageClass
+        try:
+            return storage_class.coerce_type(obj)
+        except StorageClassConversionError as exc:
+            raise StorageClassConversionError(
+                f"Cannot put a {type(obj).__name__} as {ref}: {exc}"
+            ) from exc
+
+    def _check_type(self, ref: DatasetRef) -> None:
+        name = ref.datasetType.name
+        if name not in self._validated:
+            self.templates.getTemplate(ref.datasetType).validate(ref.datasetType)
+            self._validated.add(name)
+
+    def put_many(self, items: Iterable[tuple[Any, DatasetRef]]) -> list[DatasetRef]:
+        pairs = [(obj, ref) for obj, ref in items if self.constraints.accepts(ref)]
+        for _obj, ref in pairs:
+            if ref.isComponent():
+                raise DatastoreError(
+                    f"Cannot put component {ref} on its own; put the whole composite."
+                )
+        already = self.knows_these(ref for _, ref in pairs)
+        stored = [str(ref) for ref, known in already.items() if known]
+        if stored:
+            raise DatasetAlreadyStoredError(
+                f"Datastore {self.name!r} already holds {', '.join(stored[:5])}"
+                f"{' ...' if len(stored) > 5 else ''}; remove them first or use new refs."
+            )
+        infos: list[StoredFileInfo] = []
+        written: list[ResourcePath] = []
+        try:
+            for obj, ref in pairs:
+                self._check_type(ref)
+                for artifact in self._writer.plan(self._conform(obj, ref), ref):
+                    info, uri = self._writer.write(artifact)
+                    infos.append(info)
+                    written.append(uri)
+            self._store.add(infos)
+        except BaseException:
+            self._delete(written)
+            raise
+        self._remember(infos)
+        ids = [ref.id for _, ref in pairs]
+        self._register_undo("put", lambda: self._undo_put(ids, written))
+        return [ref for _, ref in pairs]
+
+    def _undo_put(self, ids: list[uuid.UUID], written: list[ResourcePath]) -> None:
+        self._forget_cached(ids)
+        self._store.remove(ids)
+        self._delete(written)
+
+    @staticmethod
+    def _delete(uris: Iterable[ResourcePath]) -> None:
+        for uri in uris:
+            with contextlib.suppress(FileNotFoundError, ResourceError):
+                uri.remove()
+
+    # ------------------------------------------------------------ removal
+
+    def trash(self, refs: DatasetRef | Iterable[DatasetRef], ignore_errors: bool = True) -> None:
+        wanted = _as_refs(refs)
+        if not ignore_errors:
+            known = self.knows_these(wanted)
+            for ref, present in known.items():
+                if not present:
+                    raise self._missing(ref)
+        ids = [ref.id for ref in wanted]
+        self._store.trash(ids)
+        self._forget_cached(ids)
+        self.cacheManager.remove(ids)
+
+    def emptyTrash(self, ignore_errors: bool = True) -> None:
+        trashed = self._store.trashed()
+        for infos in trashed.values():
+            for info in infos:
+                if "://" in info.path or info.path.startswith("/"):
+                    continue  # not owned by the datastore ("direct" ingest)
+                uri = self._reader.uri(info)
+                try:
+                    uri.remove()
+                except FileNotFoundError:
+                    pass
+                except ResourceError as exc:
+                    if not ignore_errors:
+                        raise DatastoreUnavailableError(f"Cannot delete {uri}: {exc}") from exc
+        self._store.remove(trashed)
+
+    def forget(self, refs: Iterable[DatasetRef]) -> None:
+        ids = [ref.id for ref in refs]
+        self._store.remove(ids)
+        self._forget_cached(ids)
+
+    # ------------------------------------------------------------ records in and out
+
+    def export_records(self, refs: Iterable[DatasetRef]) -> dict[str, list[dict[str, Any]]]:
+        infos = self._infos(list(refs))
+        return {self.name: [info.to_simple() for group in infos.values() for info in group]}
+
+    def import_records(self, data: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        rows = data.get(self.name) or ()
+        infos = [StoredFileInfo.from_record(row) for row in rows]
+        known = self._store.known({info.dataset_id for info in infos})
+        new = [info for info in infos if info.dataset_id not in known]
+        self._store.add(new)
+
+    # ------------------------------------------------------------ transfers and checks
+
+    def transfer_from(
+        self, source: Datastore, refs: Iterable[DatasetRef], transfer: str = "auto"
+    ) -> list[DatasetRef]:
+        if not isinstance(source, FileDatastore):
+            return super().transfer_from(source, refs, transfer)
+        wanted = [ref for ref in refs if self.constraints.accepts(ref)]
+        held = self.knows_these(wanted)
+        todo = [ref for ref in wanted if not held[ref]]
+        source_infos = source._infos(todo)
+        infos: list[StoredFileInfo] = []
+        written: list[ResourcePath] = []
+        copied = []
+        try:
+            for ref in todo:
+                for info in source_infos.get(ref.id, ()):
+                    if "://" not in info.path and not info.path.startswith("/"):
+                        target = self._writer.uri(info.path)
+                        target.transfer_from(source._reader.uri(info), transfer=transfer)
+                        written.append(target)
+                    infos.append(info)
+                if ref.id in source_infos:
+                    copied.append(ref)
+            self._store.add(infos)
+        except BaseException:
+            self._delete(written)
+            raise
+        self._remember(infos)
+        return copied
+
+    def validateConfiguration(self, entities: Iterable[Any], logFailures: bool = False) -> None:
+        from ..._dataset_type import DatasetType
+
+        problems = []
+        for entity in entities:
+            try:
+                if isinstance(entity, DatasetType):
+                    self.templates.getTemplate(entity).validate(entity)
+                    self._validated.add(entity.name)
+                self.formatterFactory.lookup(entity)
+            except (FileTemplateError, FormatterError) as exc:
+                problems.append(str(exc))
+        if problems:
+            raise DatastoreConfigError(
+                f"Datastore {self.name!r} cannot store some datasets:\n" + "\n".join(problems)
+            )

@@ -1,0 +1,36 @@
+"""Formatters: how datasets become files and files become datasets again.
+
+Built-in formatters (short names, as recorded beside every file): ``json``,
+``yaml``, ``pickle``, ``numpy`` (``.npy``), ``parquet`` (pyarrow; any table
+type, ``columns`` read parameter) and ``fits`` (astropy; images, masked
+images with their planes readable alone, tables). Other packages add
+formatters through the ``skybutler.butler.formatters`` entry-point group.
+`FormatterFactory` picks one per dataset from configuration, with the lookup
+rules of `LookupTable`.
+"""
+
+from ._base import Formatter, ReadRequest, build_pytype
+from ._factory import FORMATTERS, FormatterChoice, FormatterFactory
+from ._fits import FitsFormatter
+from ._lookup import LookupTable, lookup_keys
+from ._parquet import ParquetFormatter
+from ._plain import JsonFormatter, NumpyFormatter, PickleFormatter, YamlFormatter
+from ._plugins import PluginTable
+
+__all__ = [
+    "FORMATTERS",
+    "FitsFormatter",
+    "Formatter",
+    "FormatterChoice",
+    "FormatterFactory",
+    "JsonFormatter",
+    "LookupTable",
+    "NumpyFormatter",
+    "ParquetFormatter",
+    "PickleFormatter",
+    "PluginTable",
+    "ReadRequest",
+    "YamlFormatter",
+    "build_pytype",
+    "lookup_keys",
+]

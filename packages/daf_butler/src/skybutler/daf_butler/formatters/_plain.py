@@ -1,0 +1,102 @@
+"""Formatters for plain data: JSON, YAML, pickle and numpy ``.npy`` arrays."""
+
+from __future__ import annotations
+
+__all__ = ["JsonFormatter", "NumpyFormatter", "PickleFormatter", "YamlFormatter"]
+
+import dataclasses
+import io
+import json
+import pickle
+from typing import Any, ClassVar
+
+from ._base import Formatter, ReadRequest, build_pytype
+
+
+def _plain(obj: Any) -> Any:
+    """Return plain data for an object, trying its own serialization methods first."""
+    dump = getattr(obj, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    as_dict = getattr(obj, "_asdict", None) or getattr(obj, "toDict", None)
+    if callable(as_dict):
+        return as_dict()
+    return obj
+
+
+class JsonFormatter(Formatter):
+    """JSON files; pydantic models, dataclasses, named tuples and plain data."""
+
+    name: ClassVar[str] = "json"
+    default_extension: ClassVar[str] = ".json"
+
+    def to_bytes(self, obj: Any) -> bytes:
+        dump_json = getattr(obj, "model_dump_json", None)
+        if callable(dump_json):
+            return str(dump_json()).encode()
+        return json.dumps(_plain(obj)).encode()
+
+    def from_bytes(self, data: bytes, request: ReadRequest) -> Any:
+        return build_pytype(json.loads(data), request.storage_class)
+
+
+class YamlFormatter(Formatter):
+    """YAML files (safe dumps of plain data)."""
+
+    name: ClassVar[str] = "yaml"
+    default_extension: ClassVar[str] = ".yaml"
+    supported_extensions: ClassVar[frozenset[str]] = frozenset({".yml"})
+
+    def to_bytes(self, obj: Any) -> bytes:
+        import yaml
+
+        try:
+            return yaml.safe_dump(_plain(obj), sort_keys=False).encode()
+        except yaml.representer.RepresenterError as exc:
+            raise TypeError(f"YAML cannot represent {exc.args[-1]!r} safely.") from exc
+
+    def from_bytes(self, data: bytes, request: ReadRequest) -> Any:
+        import yaml
+
+        return build_pytype(yaml.safe_load(data), request.storage_class)
+
+
+class PickleFormatter(Formatter):
+    """Python pickles (any picklable object; read only files you trust)."""
+
+    name: ClassVar[str] = "pickle"
+    default_extension: ClassVar[str] = ".pickle"
+    supported_extensions: ClassVar[frozenset[str]] = frozenset({".pkl"})
+
+    def to_bytes(self, obj: Any) -> bytes:
+        try:
+            return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError) as exc:
+            raise TypeError(str(exc)) from exc
+
+    def from_bytes(self, data: bytes, request: ReadRequest) -> Any:
+        return pickle.loads(data)
+
+
+class NumpyFormatter(Formatter):
+    """numpy ``.npy`` files (arrays of non-object dtype)."""
+
+    name: ClassVar[str] = "numpy"
+    default_extension: ClassVar[str] = ".npy"
+
+    def to_bytes(self, obj: Any) -> bytes:
+        import numpy as np
+
+        array = np.asanyarray(obj)
+        if array.dtype.hasobject:
+            raise TypeError(f"Cannot write a {type(obj).__name__} of object dtype as .npy.")
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        return buffer.getvalue()
+
+    def from_bytes(self, data: bytes, request: ReadRequest) -> Any:
+        import numpy as np
+
+        return np.load(io.BytesIO(data), allow_pickle=False)

@@ -1,0 +1,113 @@
+"""`RegistryDatastoreRecords`: one datastore's records table and bridge rows, used together.
+
+This is what a datastore running against a registry gets: rows of its
+opaque records table (plain dicts with upstream's columns) kept in step with
+its ``dataset_location`` rows, in one transaction per call.
+"""
+
+from __future__ import annotations
+
+__all__ = ["RegistryDatastoreRecords"]
+
+import contextlib
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from ..databases import Database
+    from ..opaque import OpaqueTable
+    from ._manager import DatastoreBridge
+
+_CHUNK = 5_000
+
+
+class RegistryDatastoreRecords:
+    """Records and locations of one datastore in the registry database.
+
+    Parameters
+    ----------
+    db
+        The registry database.
+    records
+        The datastore's opaque records table.
+    bridge
+        The datastore's bridge.
+    """
+
+    def __init__(self, db: Database, records: OpaqueTable, bridge: DatastoreBridge) -> None:
+        self._db = db
+        self._records = records
+        self._bridge = bridge
+        self.datastore_name = bridge.datastore_name
+        table = records._table
+        trash = bridge._trash
+        not_trashed = ~table.c.dataset_id.in_(
+            sa.select(trash.c.dataset_id).where(trash.c.datastore_name == self.datastore_name)
+        )
+        self._fetch_one = sa.select(table).where(
+            table.c.dataset_id == sa.bindparam("id"), not_trashed
+        )
+        self._fetch_in = sa.select(table).where(
+            table.c.dataset_id.in_(sa.bindparam("ids", expanding=True)), not_trashed
+        )
+        self._fetch_trashed = sa.select(table).where(
+            table.c.dataset_id.in_(
+                sa.select(trash.c.dataset_id).where(trash.c.datastore_name == self.datastore_name)
+            )
+        )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several calls in one registry transaction."""
+        with self._db.transaction(write=True, savepoint=True):
+            yield
+
+    def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert record rows and the location of each dataset, in one transaction."""
+        if not rows:
+            return
+        ids = list(dict.fromkeys(row["dataset_id"] for row in rows))
+
+        def work() -> None:
+            self._records.insert(rows)
+            self._bridge.insert(ids)
+
+        self._db.run(work, write=True)
+
+    def fetch(self, ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
+        """Return the record rows of datasets held (not trashed)."""
+        wanted = list(ids)
+        if len(wanted) == 1:
+            rows = self._db.fetch_all(self._fetch_one.params(id=wanted[0]))
+            return [dict(row._mapping) for row in rows]
+        result: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), _CHUNK):
+            statement = self._fetch_in.params(ids=wanted[start : start + _CHUNK])
+            result.extend(dict(row._mapping) for row in self._db.fetch_all(statement))
+        return result
+
+    def known(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Return those of the IDs the datastore holds."""
+        return self._bridge.check(ids)
+
+    def trash(self, ids: Iterable[uuid.UUID]) -> None:
+        """Move datasets to the trash (their rows stay until `remove`)."""
+        self._bridge.move_to_trash(ids)
+
+    def trashed(self) -> list[dict[str, Any]]:
+        """Return the record rows of trashed datasets."""
+        return [dict(row._mapping) for row in self._db.fetch_all(self._fetch_trashed)]
+
+    def remove(self, ids: Iterable[uuid.UUID]) -> None:
+        """Delete the records, locations and trash rows of datasets."""
+        wanted = list(ids)
+
+        def work() -> None:
+            self._records.delete(wanted)
+            self._bridge.forget(wanted)
+            self._bridge.empty_trash(wanted)
+
+        self._db.run(work, write=True)
