@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .._collection_type import CollectionType
+from .._timespan import MAX_NSEC, MIN_NSEC
 from ..dimensions import DimensionGroup, SkyPixDimension, SkyPixSystem
 from ..errors import InvalidQueryError
 from ..registry import RegistryManagers
@@ -96,15 +97,15 @@ class _Context:
         if isinstance(ref, DimensionField):
             element = self.universe[ref.element]
             if ref.field == "region":
-                return Typed("region", ref=ref)
+                if isinstance(element, SkyPixDimension):
+                    return Typed("region", ref=ref)
+                return Typed("region", builder.field(ref.element, "region"), ref=ref)
             if ref.field == "timespan":
                 span = builder.timespan(ref.element)
                 if ref.attribute == "begin":
-                    return Typed("datetime", sa.func.coalesce(span.lower(), 0))
+                    return Typed("datetime", _bigint_or(span.lower(), MIN_NSEC))
                 if ref.attribute == "end":
-                    from .._timespan import MAX_NSEC
-
-                    return Typed("datetime", sa.func.coalesce(span.upper(), MAX_NSEC))
+                    return Typed("datetime", _bigint_or(span.upper(), MAX_NSEC))
                 return Typed("timespan", span)
             del element
             return Typed(dtype, builder.field(ref.element, ref.field))
@@ -128,9 +129,9 @@ class _Context:
             return Typed(dtype, alias.c.name)
         span = self.managers.db.timespan(relation.c, "validity")
         if ref.attribute == "begin":
-            return Typed("datetime", span.lower())
+            return Typed("datetime", _bigint_or(span.lower(), MIN_NSEC))
         if ref.attribute == "end":
-            return Typed("datetime", span.upper())
+            return Typed("datetime", _bigint_or(span.upper(), MAX_NSEC))
         return Typed("timespan", span)
 
     # ------------------------------------------------------------ spatial
@@ -218,6 +219,11 @@ class _Context:
         keys = {d: sub.c[f"a_{d}"] for d in d1}
         keys.update({d: sub.c[f"b_{d}"] for d in d2 if d not in d1})
         self.builder.join(sub, keys)
+
+
+def _bigint_or(value: Any, default: int) -> Any:
+    """Return a timespan bound, unbounded sides as the stored extremes, as a 64-bit integer."""
+    return sa.func.coalesce(value, sa.literal(default, sa.BigInteger), type_=sa.BigInteger)
 
 
 @dataclasses.dataclass
@@ -476,7 +482,7 @@ def _select(
             continue
         sql = typed.sql
         if typed.dtype == "timespan":
-            sql = sa.func.coalesce(sql.lower(), 0)
+            sql = _bigint_or(sql.lower(), MIN_NSEC)
         label = f"o__{i}"
         columns[label] = sql
         orderings.append((label, descending))

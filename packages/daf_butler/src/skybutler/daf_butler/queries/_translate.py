@@ -401,7 +401,7 @@ class ExpressionTranslator(TreeVisitor[Typed]):
             return self._literal("bool", bool(_COMPARISONS[op](lhs.value, rhs.value)))
         if lhs.dtype in ("uuid", "region", "bool") and op not in ("=", "!="):
             raise self.error(node, f"{lhs.dtype} values can only be compared with = or !=")
-        return Typed("bool", _COMPARISONS[op](self._sql(lhs), self._sql(rhs)))
+        return Typed("bool", _COMPARISONS[op](_bound(lhs, rhs), _bound(rhs, lhs)))
 
     def _coerce_pair(self, node: Node, lhs: Typed, rhs: Typed) -> tuple[Typed, Typed]:
         if lhs.dtype == rhs.dtype or (lhs.dtype in _NUMERIC and rhs.dtype in _NUMERIC):
@@ -431,13 +431,13 @@ class ExpressionTranslator(TreeVisitor[Typed]):
 
         def bounds(typed: Typed) -> tuple[Any, Any]:
             if typed.dtype == "datetime":
-                value = sa.literal(typed.value) if typed.literal else typed.sql
+                value = sa.literal(typed.value, sa.BigInteger) if typed.literal else typed.sql
                 return value, value + 1
             if typed.dtype != "timespan":
                 raise self.error(node, f"Cannot compare a timespan with a {typed.dtype}")
             if typed.literal:
                 begin, end = typed.value.nsec
-                return sa.literal(begin), sa.literal(end)
+                return sa.literal(begin, sa.BigInteger), sa.literal(end, sa.BigInteger)
             return _lower(typed.sql), _upper(typed.sql)
 
         (lb, le), (rb, re) = bounds(lhs), bounds(rhs)
@@ -475,16 +475,30 @@ class ExpressionTranslator(TreeVisitor[Typed]):
         return Typed("bool", sa.not_(condition) if node.not_in else condition)
 
 
+def _bound(typed: Typed, other: Typed) -> Any:
+    """Return the SQL of ``typed``, a literal taking the column type of ``other``."""
+    if not typed.literal:
+        return typed.sql
+    if typed.dtype == "datetime":
+        return sa.literal(typed.value, sa.BigInteger)
+    column_type = getattr(other.sql, "type", None)
+    return sa.literal(typed.value, type_=column_type)
+
+
 def _article(dtype: str) -> str:
     return f"an {dtype}" if dtype[0] in "aeiou" else f"a {dtype}"
 
 
 def _lower(timespan: Any) -> Any:
-    return sa.func.coalesce(timespan.lower(), MIN_NSEC)
+    return sa.func.coalesce(
+        timespan.lower(), sa.literal(MIN_NSEC, sa.BigInteger), type_=sa.BigInteger
+    )
 
 
 def _upper(timespan: Any) -> Any:
-    return sa.func.coalesce(timespan.upper(), MAX_NSEC)
+    return sa.func.coalesce(
+        timespan.upper(), sa.literal(MAX_NSEC, sa.BigInteger), type_=sa.BigInteger
+    )
 
 
 def _in_range(column: Any, node: RangeLiteral) -> sa.ColumnElement[bool]:
