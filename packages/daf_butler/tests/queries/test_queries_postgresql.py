@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from skybutler.daf_butler.registry import Registry
-from skybutler.daf_butler.testing._query_tests import QueryConformance
+from skybutler.daf_butler.testing import QueryConformance
 
 
 class TestPostgresqlQueries(QueryConformance):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from skybutler.daf_butler.registry import Registry
-from skybutler.daf_butler.testing._query_tests import QueryConformance
+from skybutler.daf_butler.testing import QueryConformance
 
 
 class TestSqliteQueries(QueryConformance):

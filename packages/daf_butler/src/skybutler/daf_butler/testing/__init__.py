@@ -15,6 +15,8 @@ implementation. pytest must be installed to use this package.
 - `DatastoreConformance` (fixture ``datastore``): puts, gets, components,
   parameters, storage class conversions, removal, transactions and
   exported records, for any datastore.
+- `QueryConformance` (class-scoped fixture ``query_registry``): the query
+  system's answers on a small repository covering every join path.
 - `RegistryConformance` (fixture ``registry_url``): upstream's `Registry`
   API end to end, its bad-input errors, and sixteen processes writing
   datasets and editing one chain at once.
@@ -24,6 +26,7 @@ from ._datasets import DatasetConformance
 from ._datastore_fixtures import DATASTORE_TEST_CONFIG, make_ref
 from ._datastore_tests import DatastoreConformance
 from ._dimension_records import DimensionRecordConformance
+from ._query_tests import QueryConformance
 from ._registry import RegistryConformance
 from ._registry_foundation import RegistryFoundationConformance
 
@@ -32,6 +35,7 @@ __all__ = [
     "DatasetConformance",
     "DatastoreConformance",
     "DimensionRecordConformance",
+    "QueryConformance",
     "RegistryConformance",
     "RegistryFoundationConformance",
     "make_ref",
