@@ -74,9 +74,29 @@ class PluginTable(Generic[_T]):
             self._entry_points = found
         return self._entry_points
 
+    def register(self, name: str, cls: type[_T]) -> None:
+        """Make a class available under a short name in this process (tests, notebooks).
+
+        Raises
+        ------
+        ButlerError
+            (of the table's error class) The name is taken by another class.
+        """
+        if not (isinstance(cls, type) and issubclass(cls, self._base)):
+            raise self._error(f"{cls!r} is not a {self._base.__name__} subclass.")
+        known = self._loaded.get(name)
+        if (known is not None and known is not cls) or name in self._builtins:
+            raise self._error(f"The name {name!r} is already used in group {self.group!r}.")
+        self._loaded[name] = cls
+
+    def unregister(self, name: str) -> None:
+        """Forget a class added by `register`."""
+        if name not in self._builtins:
+            self._loaded.pop(name, None)
+
     def names(self) -> list[str]:
         """Return every known short name (built-in and installed)."""
-        return sorted({*self._builtins, *self._plugin_values()})
+        return sorted({*self._builtins, *self._plugin_values(), *self._loaded})
 
     def load(self, name: str) -> type[_T]:
         """Return the class of a plugin name.

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ...errors import ConflictingDefinitionError, DatasetNotFoundError
+
 if TYPE_CHECKING:
     from ..databases import Database
     from ..opaque import OpaqueTable
@@ -75,7 +77,19 @@ class RegistryDatastoreRecords:
             self._records.insert(rows)
             self._bridge.insert(ids)
 
-        self._db.run(work, write=True)
+        try:
+            self._db.run(work, write=True)
+        except sa.exc.IntegrityError as exc:
+            shown = ", ".join(str(i) for i in ids[:3]) + (" ..." if len(ids) > 3 else "")
+            if "foreign key" in str(exc.orig).lower():
+                raise DatasetNotFoundError(
+                    f"Cannot record files of datasets {shown} in datastore "
+                    f"{self.datastore_name!r}: they are not in the registry. Register the "
+                    "datasets (insertDatasets / _importDatasets) before storing them."
+                ) from None
+            raise ConflictingDefinitionError(
+                f"Datastore {self.datastore_name!r} already has records of {shown}: {exc.orig}"
+            ) from None
 
     def fetch(self, ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
         """Return the record rows of datasets held (not trashed)."""
