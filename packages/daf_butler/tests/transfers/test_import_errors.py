@@ -13,6 +13,7 @@ from skybutler.daf_butler import DatasetRef, Registry
 from skybutler.daf_butler.errors import (
     ConflictingDefinitionError,
     MissingCollectionError,
+    MissingDimensionRecordError,
     RepoImportError,
 )
 from skybutler.daf_butler.transfers import import_yaml
@@ -265,3 +266,21 @@ def test_other_universe_version_fills_and_drops_with_a_warning(
     assert "filled missing exposure fields ['can_see_sky', 'has_simulated']" in str(warning.message)
     (exposure,) = registry._managers.dimensions.fetch("exposure")
     assert exposure.can_see_sky is None
+
+
+def test_datasets_need_their_records(sqlite_registry: RegistryFactory, text: str) -> None:
+    registry = sqlite_registry()
+    skip = {
+        "detector",
+        "exposure",
+        "visit",
+        "visit_detector_region",
+        "visit_definition",
+        "visit_system_membership",
+    }
+    with pytest.raises(MissingDimensionRecordError) as info:
+        import_yaml(registry, io.StringIO(text), skip_dimensions=skip)
+    message = str(info.value)
+    assert "Datasets of type 'bias' refer to dimension records" in message
+    assert "detector {'instrument': 'HSC', 'detector': 10}" in message
+    assert registry.queryCollections() == []

@@ -24,6 +24,7 @@ from typing import IO, Any
 import yaml
 
 from ..errors import RepoImportError
+from ._yaml_fast_read import load_entries
 from ._yaml_tags import ExportLoader
 
 Path = tuple[str | int, ...]
@@ -135,7 +136,11 @@ def load_document(stream: IO[str] | str, source: str | None = None) -> Document:
         source = str(getattr(stream, "name", "<stream>"))
     locator = Locator(text, source)
     try:
-        document = yaml.load(text, Loader=ExportLoader)
+        fast = load_entries(text)
+    except yaml.YAMLError:
+        fast = None  # loading the whole text again gives the error with its true line
+    try:
+        document = fast[0] if fast is not None else yaml.load(text, Loader=ExportLoader)
     except yaml.YAMLError as err:
         raise RepoImportError(f"Cannot import {source}: it is not valid YAML: {err}") from None
     if not isinstance(document, Mapping) or "data" not in document:

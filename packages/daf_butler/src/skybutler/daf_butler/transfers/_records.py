@@ -131,11 +131,11 @@ class RecordImporter:
             missing = names - given
             if missing:
                 self._filled.setdefault(element.name, set()).update(missing)
-        if "timespan" in names and values.get("datetime_begin", 0) is values.get("datetime_end", 0):
+        bounds = ("datetime_begin", "datetime_end")
+        if "timespan" in names and all(b in values and values[b] is None for b in bounds):
             # Both null is how a record without a timespan is written (not an unbounded one).
-            if values.pop("datetime_begin", 0) is None:
-                values.pop("datetime_end")
-                values["timespan"] = None
+            del values["datetime_begin"], values["datetime_end"]
+            values["timespan"] = None
         try:
             return record_class(**values)
         except ButlerError as err:

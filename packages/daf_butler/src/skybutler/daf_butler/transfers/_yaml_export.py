@@ -23,6 +23,7 @@ from .._timespan import MAX_NSEC, MIN_NSEC, Timespan, time_to_nsec
 from ..dimensions import DimensionElement, DimensionRecord, DimensionUniverse
 from ._associations import DatasetAssociation
 from ._file_dataset import FileDataset
+from ._yaml_fast import entry_text
 from ._yaml_tags import ExportDumper, TaiInstant
 
 EXPORT_FORMAT_VERSION = "1.0.2"
@@ -186,16 +187,30 @@ class YamlRepoExportBackend:
         self._data.append(entry)
 
     def finish(self) -> None:
-        """Write the whole document to the stream."""
-        document = {
+        """Write the whole document to the stream.
+
+        The header is written by PyYAML, then each entry of ``data``: the
+        large, regular ones (datasets, associations) directly as text, the
+        others by PyYAML; the result is what one ``yaml.dump`` would write.
+        """
+        header = {
             "description": _DESCRIPTION,
             "version": EXPORT_FORMAT_VERSION,
             "universe_version": self._universe.version,
             "universe_namespace": self._universe.namespace,
-            "data": self._data,
         }
         if any(entry["type"] == "dimension" for entry in self._data):
             from ._yaml_tags import register_time
 
             register_time()  # datetime fields of records written by other code
-        yaml.dump(document, self._stream, Dumper=ExportDumper, sort_keys=False)
+        write = self._stream.write
+        write(yaml.dump(header, Dumper=ExportDumper, sort_keys=False))
+        if not self._data:
+            write("data: []\n")
+            return
+        write("data:\n")
+        for entry in self._data:
+            text = entry_text(entry)
+            if text is None:
+                text = yaml.dump([entry], Dumper=ExportDumper, sort_keys=False)
+            write(text)

@@ -25,6 +25,7 @@ from .._uuid import generate_uuidv7
 from ..dimensions import DimensionRecord
 from ..errors import ButlerError, RepoImportError
 from ._associations import collection_associations
+from ._dataset_checks import check_records_exist
 from ._file_dataset import FileDataset, FileIngester
 from ._parse import Path, load_document
 from ._records import RecordImporter
@@ -258,7 +259,8 @@ class YamlRepoImportBackend:
             refs.extend(file_refs)
             files.append((file_refs, record.get("path"), record.get("formatter")))
         try:
-            imported = self._registry._importDatasets(refs, expand=True)
+            check_records_exist(self._registry, dataset_type, refs)
+            imported = self._registry._importDatasets(refs, expand=False)
         except ButlerError as err:
             raise self._located(path, f"datasets of {type_name!r} in run {run!r}", err) from err
         by_id = {ref.id: ref for ref in imported}

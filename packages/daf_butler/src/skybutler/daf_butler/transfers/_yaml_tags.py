@@ -67,8 +67,70 @@ class TaiInstant:
     nsec: int
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class ExportLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """A safe YAML loader that understands the tags of export files."""
+    """A safe YAML loader that understands the tags of export files.
+
+    Plain lists, mappings and strings (nearly all of a large export) are
+    built by a tight loop instead of PyYAML's general machinery, and the
+    implicit type of repeated plain scalars is resolved once; everything
+    else (other scalars, tags, merge keys) goes through the usual safe
+    constructors.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._resolved: dict[tuple[str, bool, bool], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not isinstance(value, str):
+            return super().resolve(kind, value, implicit)
+        key = (value, bool(implicit[0]), bool(implicit[1]))
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        return self._build(node, set())
+
+    def _build(self, node: yaml.Node, active: set[int]) -> Any:
+        kind, tag = type(node), node.tag
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            constructor = self.yaml_constructors.get(tag)
+            if constructor is not None:
+                return constructor(self, node)
+            return self.construct_object(node, deep=True)
+        key = id(node)
+        if key in active:
+            raise _fail(node, "recursive structures (an alias inside itself) are not supported")
+        active.add(key)
+        try:
+            if kind is yaml.SequenceNode and tag == _SEQ:
+                return [self._build(child, active) for child in node.value]
+            if (
+                kind is yaml.MappingNode
+                and tag == _MAP
+                and all(k.tag != _MERGE for k, _ in node.value)
+            ):
+                result = {}
+                for key_node, value_node in node.value:
+                    name = self._build(key_node, active)
+                    try:
+                        result[name] = self._build(value_node, active)
+                    except TypeError:
+                        raise _fail(key_node, f"found an unhashable key {name!r}") from None
+                return result
+            return self.construct_object(node, deep=True)
+        finally:
+            active.discard(key)
 
 
 class ExportDumper(_BaseDumper):  # type: ignore[misc,valid-type]
