@@ -57,6 +57,7 @@ if _typing.TYPE_CHECKING:
         OrphanedRecordError,
     )
     from .registry import Registry, RegistryConfig, RegistryDefaults
+    from .transfers import DatasetAssociation, FileDataset
 
 _LAZY: dict[str, str] = {
     "ButlerError": ".errors",
@@ -71,6 +72,7 @@ _LAZY: dict[str, str] = {
     "DataCoordinate": ".dimensions",
     "DataId": ".dimensions",
     "DataIdValue": ".dimensions",
+    "DatasetAssociation": ".transfers",
     "DatasetExistence": "._dataset_existence",
     "DatasetIdFactory": "._uuid",
     "DatasetIdGenEnum": "._uuid",
@@ -85,6 +87,7 @@ _LAZY: dict[str, str] = {
     "DimensionRecord": ".dimensions",
     "DimensionUniverse": ".dimensions",
     "DimensionValueError": ".errors",
+    "FileDataset": ".transfers",
     "GovernorDimension": ".dimensions",
     "InconsistentDataIdError": ".errors",
     "InvalidQueryError": ".errors",
@@ -118,6 +121,7 @@ __all__ = [
     "DataCoordinate",
     "DataId",
     "DataIdValue",
+    "DatasetAssociation",
     "DatasetExistence",
     "DatasetIdFactory",
     "DatasetIdGenEnum",
@@ -132,6 +136,7 @@ __all__ = [
     "DimensionRecord",
     "DimensionUniverse",
     "DimensionValueError",
+    "FileDataset",
     "GovernorDimension",
     "InconsistentDataIdError",
     "InvalidQueryError",
