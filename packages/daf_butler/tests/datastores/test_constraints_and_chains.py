@@ -212,3 +212,13 @@ def test_in_memory_copies(tmp_path: Path) -> None:
     assert sharing.get(ref) is obj
     assert sharing.getURI(ref).geturl() == f"mem://shared/{ref.id}"
     assert sharing.export_records([ref]) == {"shared": []}
+
+
+def test_builtin_datastores_match_entry_points() -> None:
+    from importlib.metadata import entry_points
+
+    from skybutler.daf_butler.datastores import DATASTORES
+
+    declared = {ep.name: ep.value for ep in entry_points(group=DATASTORES.group)}
+    assert declared == DATASTORES._builtins
+    assert {DATASTORES.load(name).short_name for name in declared} == set(declared)

@@ -58,6 +58,10 @@ class TestFileDatastoreWithSqliteRecords(_Reopenable):
         datastore.managers = sqlite_managers
         return datastore
 
+    def same_storage(self, datastore: Any) -> Any:
+        stores = registry_record_stores(datastore.managers)
+        return FileDatastore(datastore.config, stores(datastore.name, datastore.records_table))
+
     def test_records_live_in_the_registry(
         self, datastore: FileDatastore, sqlite_managers: RegistryManagers
     ) -> None:

@@ -26,6 +26,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from ..errors import ConflictingDefinitionError
+
 NULL_COMPONENT = "__NULL_STRING__"
 """What the ``component`` column holds for a whole (not disassembled) dataset."""
 
@@ -88,7 +90,13 @@ class DatastoreRecordStore(ABC):
 
     @abstractmethod
     def add(self, infos: Sequence[StoredFileInfo]) -> None:
-        """Store records, and mark their datasets held, in one step."""
+        """Store records, and mark their datasets held, in one step.
+
+        Raises
+        ------
+        ConflictingDefinitionError
+            Some datasets already have records (nothing is stored then).
+        """
 
     @abstractmethod
     def fetch(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[StoredFileInfo]]:
@@ -132,9 +140,14 @@ class InMemoryRecordStore(DatastoreRecordStore):
 
     def add(self, infos: Sequence[StoredFileInfo]) -> None:
         with self._lock:
-            for dataset_id, group in _group(infos).items():
-                self._records.setdefault(dataset_id, []).extend(group)
-                self._trash.discard(dataset_id)
+            grouped = _group(infos)
+            taken = [str(i) for i in grouped if i in self._records]
+            if taken:
+                raise ConflictingDefinitionError(
+                    f"Records of datasets {taken[:5]} are already stored (or trashed but not "
+                    "yet emptied); remove them first."
+                )
+            self._records.update(grouped)
 
     def fetch(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[StoredFileInfo]]:
         records, trash = self._records, self._trash

@@ -75,6 +75,7 @@ class LookupTable(Generic[_T]):
         self._names: dict[tuple[str, tuple[tuple[str, Any], ...]], _T] = {}
         self._dimension_keys: list[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], _T]] = []
         self._by_universe: dict[int, dict[LookupKey, _T]] = {}
+        self._memo: dict[Any, tuple[LookupKey | None, _T | None]] = {}
         skip = set(reserved)
         for key, value in (mapping or {}).items():
             if key in skip:
@@ -136,6 +137,17 @@ class LookupTable(Generic[_T]):
 
     def find(self, entity: Any) -> tuple[LookupKey | None, _T | None]:
         """Return the best matching key and its value; ``(None, default)`` if none matched."""
+        memo_key = _memo_key(entity)
+        if memo_key is not None:
+            found = self._memo.get(memo_key)
+            if found is None:
+                if len(self._memo) > _MEMO_LIMIT:
+                    self._memo.clear()
+                found = self._memo[memo_key] = self._find(entity)
+            return found
+        return self._find(entity)
+
+    def _find(self, entity: Any) -> tuple[LookupKey | None, _T | None]:
         for key in lookup_keys(entity):
             scope = tuple(sorted(key.dataId.items()))
             if key.name is not None:
@@ -155,3 +167,20 @@ class LookupTable(Generic[_T]):
 
 
 _MISSING: Any = object()
+_MEMO_LIMIT = 10_000
+
+
+def _memo_key(entity: Any) -> Any:
+    """Return what the result of a lookup depends on, or `None` to not remember it."""
+    from .._dataset_ref import DatasetRef
+    from .._dataset_type import DatasetType
+
+    if isinstance(entity, DatasetRef):
+        data_id = entity.dataId
+        instrument = data_id["instrument"] if "instrument" in data_id.dimensions.names else None
+        return (entity.datasetType, instrument)
+    if isinstance(entity, DatasetType):
+        return (entity, None)
+    if isinstance(entity, str):
+        return entity
+    return None

@@ -47,6 +47,10 @@ class DatastoreFixtures:
         """Return a datastore on the same storage with an empty record store, or skip."""
         pytest.skip(f"{type(datastore).__name__} cannot be rebuilt from exported records")
 
+    def same_storage(self, datastore: Any) -> Any:
+        """Return another datastore object sharing storage and records, or `None`."""
+        return None
+
     @pytest.fixture
     def masked_image(self) -> MaskedImage:
         rng = np.random.default_rng(42)

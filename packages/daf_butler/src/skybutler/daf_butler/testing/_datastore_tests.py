@@ -106,8 +106,14 @@ class DatastoreConformance(DatastoreFixtures):
     def test_put_twice_refused(self, datastore: Any) -> None:
         ref = make_ref("metrics", "StructuredDataDict")
         datastore.put({"a": 1}, ref)
-        with pytest.raises(DatasetAlreadyStoredError, match="already holds"):
+        with pytest.raises(DatasetAlreadyStoredError, match="already"):
             datastore.put({"a": 2}, ref)
+        # A second datastore object on the same storage refuses it too.
+        other = self.same_storage(datastore)
+        if other is not None:
+            with pytest.raises(DatasetAlreadyStoredError, match="already"):
+                other.put({"a": 3}, ref)
+            assert other.get(ref) == {"a": 1}
         assert datastore.get(ref) == {"a": 1}
 
     def test_put_wrong_type_refused(self, datastore: Any) -> None:

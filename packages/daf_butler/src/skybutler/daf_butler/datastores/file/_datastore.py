@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from skybutler.resources import ResourceError, ResourcePath
 
 from ...errors import (
+    ConflictingDefinitionError,
     DatasetAlreadyStoredError,
     DatastoreConfigError,
     DatastoreError,
@@ -274,13 +275,11 @@ class FileDatastore(Datastore):
                 raise DatastoreError(
                     f"Cannot put component {ref} on its own; put the whole composite."
                 )
-        already = self.knows_these(ref for _, ref in pairs)
-        stored = [str(ref) for ref, known in already.items() if known]
+        # Datasets this object stored are refused here; others when their file or
+        # their records collide (no query is spent on the common case).
+        stored = [str(ref) for _, ref in pairs if ref.id in self._records]
         if stored:
-            raise DatasetAlreadyStoredError(
-                f"Datastore {self.name!r} already holds {', '.join(stored[:5])}"
-                f"{' ...' if len(stored) > 5 else ''}; remove them first or use new refs."
-            )
+            raise self._already(stored)
         infos: list[StoredFileInfo] = []
         written: list[ResourcePath] = []
         try:
@@ -290,7 +289,10 @@ class FileDatastore(Datastore):
                     info, uri = self._writer.write(artifact)
                     infos.append(info)
                     written.append(uri)
-            self._store.add(infos)
+            try:
+                self._store.add(infos)
+            except ConflictingDefinitionError:
+                raise self._already([str(ref) for _, ref in pairs]) from None
         except BaseException:
             self._delete(written)
             raise
@@ -298,6 +300,12 @@ class FileDatastore(Datastore):
         ids = [ref.id for _, ref in pairs]
         self._register_undo("put", lambda: self._undo_put(ids, written))
         return [ref for _, ref in pairs]
+
+    def _already(self, shown: list[str]) -> DatasetAlreadyStoredError:
+        return DatasetAlreadyStoredError(
+            f"Datastore {self.name!r} already holds {', '.join(shown[:5])}"
+            f"{' ...' if len(shown) > 5 else ''}; remove them first or use new refs."
+        )
 
     def _undo_put(self, ids: list[uuid.UUID], written: list[ResourcePath]) -> None:
         self._forget_cached(ids)

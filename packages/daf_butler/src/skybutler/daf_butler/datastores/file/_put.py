@@ -185,7 +185,8 @@ class FileWriter:
             )
         directory = os.path.dirname(target)
         try:
-            os.makedirs(directory, exist_ok=True)
+            if not os.path.isdir(directory):  # a stat is cheaper than a failing mkdir
+                os.makedirs(directory, exist_ok=True)
         except OSError as exc:
             raise DatastoreUnavailableError(
                 f"Cannot create directory {directory} for {artifact.ref}: {exc}."

@@ -37,7 +37,7 @@ from ...formatters._lookup import LookupTable
 if TYPE_CHECKING:
     from ..._dataset_ref import DatasetRef
     from ..._dataset_type import DatasetType
-    from ...dimensions import DimensionUniverse
+    from ...dimensions import DimensionGroup, DimensionUniverse
 
 _SPECIALS = frozenset({"run", "datasetType", "component", "id"})
 _BAD_CHARS = re.compile(r'[ <>:"\\|?*]')
@@ -103,6 +103,7 @@ class FileTemplate:
                 )
             )
         self._fields = tuple(fields)
+        self._plans: dict[DimensionGroup, list[tuple[_Field, tuple[str, ...]]]] = {}
         names = self.fields(specials=True)
         if not names & {"run", "id"}:
             raise FileTemplateError(
@@ -159,8 +160,8 @@ class FileTemplate:
                 "{component} (e.g. '{datasetType}.{component:?}') to the template."
             )
         parts: list[str] = []
-        for field in self._fields:
-            value = self._value(ref, component, field)
+        for field, alternatives in self._plan(ref.datasetType.dimensions):
+            value = self._value(ref, component, field, alternatives)
             if value is _MISSING:
                 if not field.optional:
                     raise FileTemplateError(
@@ -182,9 +183,30 @@ class FileTemplate:
         last = last.replace(".", "_").replace("#", "HASH")
         return f"{head}/{last}" if head else last
 
+    def _plan(self, dimensions: DimensionGroup) -> list[tuple[_Field, tuple[str, ...]]]:
+        """Return each field with the alternatives datasets of these dimensions may have."""
+        plan = self._plans.get(dimensions)
+        if plan is None:
+            universe = dimensions.universe
+            skypix = [d for d in dimensions.names if d in universe.skypix_dimensions.names]
+            plan = []
+            for field in self._fields:
+                possible = []
+                for name in field.alternatives:
+                    element = name.partition(".")[0]
+                    if element == "skypix" and skypix:
+                        possible.append(name.replace("skypix", skypix[0], 1))
+                    elif name in _SPECIALS or element in dimensions.elements:
+                        possible.append(name)
+                plan.append((field, tuple(possible)))
+            self._plans[dimensions] = plan
+        return plan
+
     @staticmethod
-    def _value(ref: DatasetRef, component: str | None, field: _Field) -> Any:
-        for name in field.alternatives:
+    def _value(
+        ref: DatasetRef, component: str | None, field: _Field, alternatives: tuple[str, ...]
+    ) -> Any:
+        for name in alternatives:
             try:
                 value = _lookup(ref, component, name)
             except FileTemplateError:
@@ -246,12 +268,6 @@ def _lookup(ref: DatasetRef, component: str | None, name: str) -> Any:
         return ref.id
     data_id = ref.dataId
     element, _, attribute = name.partition(".")
-    if element == "skypix":
-        universe = data_id.universe
-        pixels = [d for d in data_id.dimensions.names if d in universe.skypix_dimensions.names]
-        element = pixels[0] if pixels else element
-    if element not in data_id.dimensions.elements:
-        return _MISSING
     if not attribute:
         if element in data_id.dimensions.names:
             try:
