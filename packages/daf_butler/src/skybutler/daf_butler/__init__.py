@@ -14,17 +14,22 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
+    from ._butler import Butler
+    from ._butler_collections import ButlerCollections, CollectionInfo
+    from ._butler_config import ButlerConfig
     from ._collection_type import CollectionType
     from ._config import Config, ConfigSubset
     from ._dataset_existence import DatasetExistence
     from ._dataset_ref import DatasetRef
     from ._dataset_type import DatasetType
+    from ._deferred import DeferredDatasetHandle
     from ._lookup_key import LookupKey
     from ._storage_class import StorageClass
     from ._storage_class_delegate import StorageClassDelegate
     from ._storage_class_factory import StorageClassConfig, StorageClassFactory
     from ._timespan import Timespan
     from ._uuid import DatasetIdFactory, DatasetIdGenEnum
+    from .datastores import DatasetRefURIs, Datastore
     from .dimensions import (
         DataCoordinate,
         DataId,
@@ -48,6 +53,7 @@ if _typing.TYPE_CHECKING:
         DatasetTypeError,
         DimensionNameError,
         DimensionValueError,
+        EmptyQueryResultError,
         InconsistentDataIdError,
         InvalidQueryError,
         MissingCollectionError,
@@ -60,9 +66,13 @@ if _typing.TYPE_CHECKING:
     from .transfers import DatasetAssociation, FileDataset
 
 _LAZY: dict[str, str] = {
+    "Butler": "._butler",
+    "ButlerCollections": "._butler_collections",
+    "ButlerConfig": "._butler_config",
     "ButlerError": ".errors",
     "CalibrationLookupError": ".errors",
     "CollectionCycleError": ".errors",
+    "CollectionInfo": "._butler_collections",
     "CollectionType": "._collection_type",
     "CollectionTypeError": ".errors",
     "Config": "._config",
@@ -78,8 +88,11 @@ _LAZY: dict[str, str] = {
     "DatasetIdGenEnum": "._uuid",
     "DatasetNotFoundError": ".errors",
     "DatasetRef": "._dataset_ref",
+    "DatasetRefURIs": ".datastores",
     "DatasetType": "._dataset_type",
     "DatasetTypeError": ".errors",
+    "Datastore": ".datastores",
+    "DeferredDatasetHandle": "._deferred",
     "Dimension": ".dimensions",
     "DimensionElement": ".dimensions",
     "DimensionGroup": ".dimensions",
@@ -87,6 +100,7 @@ _LAZY: dict[str, str] = {
     "DimensionRecord": ".dimensions",
     "DimensionUniverse": ".dimensions",
     "DimensionValueError": ".errors",
+    "EmptyQueryResultError": ".errors",
     "FileDataset": ".transfers",
     "GovernorDimension": ".dimensions",
     "InconsistentDataIdError": ".errors",
@@ -109,9 +123,13 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "Butler",
+    "ButlerCollections",
+    "ButlerConfig",
     "ButlerError",
     "CalibrationLookupError",
     "CollectionCycleError",
+    "CollectionInfo",
     "CollectionType",
     "CollectionTypeError",
     "Config",
@@ -127,8 +145,11 @@ __all__ = [
     "DatasetIdGenEnum",
     "DatasetNotFoundError",
     "DatasetRef",
+    "DatasetRefURIs",
     "DatasetType",
     "DatasetTypeError",
+    "Datastore",
+    "DeferredDatasetHandle",
     "Dimension",
     "DimensionElement",
     "DimensionGroup",
@@ -136,6 +157,7 @@ __all__ = [
     "DimensionRecord",
     "DimensionUniverse",
     "DimensionValueError",
+    "EmptyQueryResultError",
     "FileDataset",
     "GovernorDimension",
     "InconsistentDataIdError",

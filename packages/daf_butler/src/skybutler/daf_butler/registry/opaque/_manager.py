@@ -115,7 +115,10 @@ class OpaqueTableManager(VersionedManager):
                 self._db.ensure(self._meta, [{"table_name": name}])
             else:
                 existing = self._db.get_existing_tables({name: FILE_RECORDS_SPEC})
-                table = existing.get(name) or self._db.define_table(name, FILE_RECORDS_SPEC)
+                known = existing.get(name)
+                table = (
+                    known if known is not None else self._db.define_table(name, FILE_RECORDS_SPEC)
+                )
             found = self._open[name] = OpaqueTable(self._db, table)
         return found
 

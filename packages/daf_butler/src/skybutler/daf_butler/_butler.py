@@ -1,0 +1,679 @@
+"""`Butler`: the one object users hold — put and get Python objects by data ID, and query.
+
+A Butler joins a `Registry` (what exists) and a `Datastore` (where its
+artifacts are) through `DatasetRef` only. Writes go through both inside one
+transaction: a put that fails in the formatter leaves neither a registry
+row nor a file.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Butler"]
+
+import contextlib
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from skybutler.resources import ResourcePath
+
+from ._butler_collections import ButlerCollections
+from ._butler_config import (
+    BUTLER_CONFIG_FILE,
+    ButlerConfig,
+    get_known_repos,
+    get_repo_uri,
+)
+from ._config import Config
+from ._dataset_existence import DatasetExistence
+from ._dataset_ref import DatasetRef
+from ._dataset_type import DatasetType
+from ._deferred import DeferredDatasetHandle
+from ._storage_class import StorageClass
+from ._timespan import Timespan
+from .dimensions import DataCoordinate, DimensionUniverse
+from .errors import (
+    CollectionTypeError,
+    ConfigError,
+    DatasetNotFoundError,
+    RepositoryExistsError,
+)
+from .registry import Registry, RegistryDefaults
+
+_DEFAULT_DATASTORE = {
+    "cls": "file",
+    "root": "<butlerRoot>",
+    "records": {"table": "file_datastore_records"},
+}
+_DEFAULT_REGISTRY = {"db": "sqlite:///<butlerRoot>/gen3.sqlite3"}
+
+
+class Butler:
+    """A data repository: its registry, its datastore, and default collections.
+
+    Parameters
+    ----------
+    config
+        The repository: a directory or URI, its ``butler.yaml``, a label of
+        the repository index, or a `ButlerConfig`.
+    collections
+        Collections searched by default, in order.
+    run
+        The RUN collection puts go to by default (registered if missing).
+    searchPaths
+        Accepted for upstream compatibility.
+    writeable
+        Open for writing; by default, when ``run`` is given.
+    inferDefaults
+        Accepted for upstream compatibility.
+    without_datastore
+        Open the registry only (``get`` and ``put`` are refused).
+    **dataIdDefaults
+        Default governor values, e.g. ``instrument="HSC"``.
+    """
+
+    _config: ButlerConfig
+    _registry: Registry
+    _datastore: Any
+    _without_datastore: bool
+
+    def __init__(
+        self,
+        config: Any = None,
+        *,
+        collections: str | Iterable[str] | None = None,
+        run: str | None = None,
+        searchPaths: Any = None,
+        writeable: bool | None = None,
+        inferDefaults: bool = True,
+        without_datastore: bool = False,
+        **dataIdDefaults: Any,
+    ) -> None:
+        if isinstance(config, Butler):
+            self._config = config._config
+            self._registry = config._registry.copy(
+                RegistryDefaults(collections, run, inferDefaults, **dataIdDefaults)
+            )
+            self._datastore = config._datastore
+            self._without_datastore = config._without_datastore
+        else:
+            self._config = ButlerConfig(config)
+            if writeable is None:
+                writeable = run is not None
+            root = self._config.root.geturl()
+            self._registry = Registry.fromConfig(
+                Config(self._config["registry"].toDict()),
+                butlerRoot=root,
+                writeable=writeable,
+                defaults=RegistryDefaults(collections, run, inferDefaults, **dataIdDefaults),
+            )
+            self._without_datastore = without_datastore
+            self._datastore = None if without_datastore else self._make_datastore()
+        if run is not None and self._registry.isWriteable():
+            self._registry.registerRun(run)
+        self._collections = ButlerCollections(self._registry)
+
+    def _make_datastore(self) -> Any:
+        from .datastores import datastore_from_config, registry_record_stores
+
+        section = self._config["datastore"]
+        return datastore_from_config(
+            section.toDict() if isinstance(section, Config) else dict(section),
+            registry_record_stores(self._registry._managers),
+            butlerRoot=self._config.root.geturl().rstrip("/"),
+            universe=self._registry.dimensions,
+        )
+
+    @classmethod
+    def from_config(cls, config: Any = None, **kwargs: Any) -> Butler:
+        """Return a Butler (the same as calling `Butler`)."""
+        return cls(config, **kwargs)
+
+    # ------------------------------------------------------------ repositories
+
+    @staticmethod
+    def makeRepo(
+        root: str | ResourcePath,
+        config: Config | Mapping[str, Any] | str | None = None,
+        dimensionConfig: Config | Mapping[str, Any] | str | None = None,
+        standalone: bool = False,
+        searchPaths: Any = None,
+        forceConfigRoot: bool = True,
+        outfile: str | None = None,
+        overwrite: bool = False,
+    ) -> Config:
+        """Create a repository: write ``butler.yaml`` and the registry schema.
+
+        Parameters
+        ----------
+        root
+            Directory or URI of the repository (created if missing).
+        config
+            Values overriding the defaults (embedded SQLite registry beside
+            ``butler.yaml``, file datastore at the root): e.g. a PostgreSQL
+            ``registry.db`` or an ``s3://`` datastore root.
+        dimensionConfig
+            The dimension universe; upstream's default (version 8) otherwise.
+        standalone
+            Accepted for upstream compatibility (defaults are always written).
+        searchPaths
+            Accepted for upstream compatibility.
+        forceConfigRoot
+            Accepted for upstream compatibility.
+        outfile
+            Write the configuration here instead of ``<root>/butler.yaml``.
+        overwrite
+            Replace an existing ``butler.yaml``.
+
+        Returns
+        -------
+        config
+            The configuration written.
+
+        Raises
+        ------
+        RepositoryExistsError
+            ``butler.yaml`` exists and ``overwrite`` is false.
+        """
+        root_uri = ResourcePath(root, forceDirectory=True)
+        config_uri = ResourcePath(outfile) if outfile else root_uri.join(BUTLER_CONFIG_FILE)
+        if config_uri.exists() and not overwrite:
+            raise RepositoryExistsError(
+                f"A repository already exists at {root_uri} ({config_uri}); choose another "
+                "location, or pass overwrite=True to replace its configuration."
+            )
+        full = Config({"registry": dict(_DEFAULT_REGISTRY), "datastore": dict(_DEFAULT_DATASTORE)})
+        if config is not None:
+            given = Config(config) if not isinstance(config, Config) else config
+            for section, value in given.toDict().items():
+                if isinstance(value, Mapping) and isinstance(full.get(section), Config):
+                    full[section] = {**full[section].toDict(), **value}
+                else:
+                    full[section] = value
+        root_uri.mkdir()
+        registry = Registry.createFromConfig(
+            Config(full["registry"].toDict()),
+            dimensionConfig=dimensionConfig,
+            butlerRoot=root_uri.geturl(),
+        )
+        try:
+            from .datastores import datastore_from_config, registry_record_stores
+
+            datastore_from_config(
+                full["datastore"].toDict(),
+                registry_record_stores(registry._managers),
+                butlerRoot=root_uri.geturl().rstrip("/"),
+                universe=registry.dimensions,
+            )
+        finally:
+            registry.close()
+        text = full.dump()
+        assert text is not None
+        config_uri.write(text.encode(), overwrite=overwrite)
+        return full
+
+    @staticmethod
+    def has_repo_config(root: str | ResourcePath) -> bool:
+        """Return whether ``root`` holds a ``butler.yaml``."""
+        return ResourcePath(root, forceDirectory=True).join(BUTLER_CONFIG_FILE).exists()
+
+    @staticmethod
+    def get_repo_uri(label: str, return_label: bool = False) -> ResourcePath:
+        """Return the URI of a repository label of the repository index."""
+        return get_repo_uri(label, return_label)
+
+    @staticmethod
+    def get_known_repos() -> set[str]:
+        """Return the labels of the repository index."""
+        return get_known_repos()
+
+    def clone(
+        self,
+        *,
+        collections: str | Iterable[str] | None = None,
+        run: str | None = None,
+        inferDefaults: bool = True,
+        dataId: Mapping[str, Any] | None = None,
+    ) -> Butler:
+        """Return a Butler on the same repository and connections, with other defaults."""
+        return Butler(
+            self, collections=collections, run=run, inferDefaults=inferDefaults, **(dataId or {})
+        )
+
+    def close(self) -> None:
+        """Release database connections."""
+        self._registry.close()
+
+    def __enter__(self) -> Butler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"Butler({self._config.root.geturl()!r}, collections={list(self.collections)!r}, "
+            f"run={self.run!r})"
+        )
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def registry(self) -> Registry:
+        """The registry, with upstream's full API."""
+        return self._registry
+
+    @property
+    def collections(self) -> ButlerCollections:
+        """The default collections, and collection operations."""
+        return self._collections
+
+    @property
+    def run(self) -> str | None:
+        """The default output RUN collection."""
+        return self._registry.defaults.run
+
+    @property
+    def dimensions(self) -> DimensionUniverse:
+        """The repository's dimension universe."""
+        return self._registry.dimensions
+
+    @property
+    def datastore(self) -> Any:
+        """The datastore (not a stable API; prefer the Butler's methods)."""
+        if self._datastore is None:
+            raise ConfigError(
+                "This Butler was opened with without_datastore=True; it cannot read or write "
+                "datasets."
+            )
+        return self._datastore
+
+    def isWriteable(self) -> bool:
+        """Return whether this Butler may write."""
+        return self._registry.isWriteable()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group puts and registry changes: all of them happen, or none."""
+        with self._registry.transaction():
+            if self._datastore is None:
+                yield
+            else:
+                with self._datastore.transaction():
+                    yield
+
+    # ------------------------------------------------------------ finding datasets
+
+    def get_dataset_type(self, name: str) -> DatasetType:
+        """Return a registered dataset type."""
+        return self._registry.getDatasetType(name)
+
+    def get_dataset(
+        self,
+        id: uuid.UUID | str,
+        *,
+        storage_class: str | StorageClass | None = None,
+        dimension_records: bool = False,
+        datastore_records: bool = False,
+    ) -> DatasetRef | None:
+        """Return the dataset with this ID, or `None`."""
+        ref = self._registry.getDataset(id)
+        if ref is None:
+            return None
+        if dimension_records:
+            ref = ref.expanded(self._registry.expandDataId(ref.dataId))
+        if storage_class is not None:
+            ref = ref.overrideStorageClass(storage_class)
+        return ref
+
+    def get_many_datasets(self, ids: Iterable[uuid.UUID | str]) -> list[DatasetRef]:
+        """Return the datasets with these IDs (unknown IDs are left out)."""
+        return self._registry._managers.datasets.get_refs(ids)
+
+    def find_dataset(
+        self,
+        dataset_type: DatasetType | str,
+        data_id: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        collections: str | Iterable[str] | None = None,
+        timespan: Timespan | None = None,
+        storage_class: str | StorageClass | None = None,
+        dimension_records: bool = False,
+        datastore_records: bool = False,
+        **kwargs: Any,
+    ) -> DatasetRef | None:
+        """Return the first dataset of a type and data ID in the collections, or `None`."""
+        ref = self._registry.findDataset(
+            dataset_type, data_id, collections=collections, timespan=timespan, **kwargs
+        )
+        if ref is None:
+            return None
+        if dimension_records:
+            ref = ref.expanded(self._registry.expandDataId(ref.dataId))
+        if storage_class is not None:
+            ref = ref.overrideStorageClass(storage_class)
+        return ref
+
+    def _find(
+        self,
+        dataset: DatasetRef | DatasetType | str,
+        data_id: DataCoordinate | Mapping[str, Any] | None,
+        collections: str | Iterable[str] | None,
+        timespan: Timespan | None,
+        kwargs: Mapping[str, Any],
+    ) -> DatasetRef:
+        if isinstance(dataset, DatasetRef):
+            if data_id is not None or kwargs:
+                raise TypeError("A DatasetRef was given: pass no data ID or keyword values too.")
+            return dataset
+        rewritten = self._rewrite_data_id(data_id, kwargs)
+        ref = self._registry.findDataset(
+            dataset, rewritten, collections=collections, timespan=timespan
+        )
+        if ref is not None:
+            return ref
+        raise self._not_found(dataset, data_id, collections, kwargs)
+
+    def _rewrite_data_id(
+        self, data_id: DataCoordinate | Mapping[str, Any] | None, kwargs: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Turn alternate keys and record fields into dimension values.
+
+        ``detector="A1"`` (a string for an integer dimension) is looked up by
+        the dimension's alternate keys; ``{"exposure.obs_id": "x"}`` by the
+        record field. Each must match exactly one record.
+        """
+        items = dict(data_id.mapping if isinstance(data_id, DataCoordinate) else data_id or {})
+        items.update(kwargs)
+        universe = self.dimensions
+        values: dict[str, Any] = {}
+        lookups: dict[str, dict[str, Any]] = {}
+        for key, value in items.items():
+            if "." in key:
+                element, field = key.split(".", 1)
+                lookups.setdefault(element, {})[field] = value
+                continue
+            dimension = universe.dimensions.get(key)
+            if (
+                dimension is not None
+                and isinstance(value, str)
+                and dimension.primaryKey.pytype is int
+                and dimension.alternateKeys
+            ):
+                lookups.setdefault(key, {})[""] = value
+                continue
+            values[key] = value
+        manager = self._registry._managers.dimensions
+        for name, fields in lookups.items():
+            if name not in universe.elements:
+                raise DatasetNotFoundError(f"Data ID key {name!r} names no dimension element.")
+            resolved = universe[name]
+            known = {d: values[d] for d in resolved.required.names if d in values and d != name}
+            candidates = [fields]
+            if "" in fields:
+                alternate = fields.pop("")
+                keys = resolved.alternateKeys.names  # type: ignore[attr-defined]
+                candidates = [{**fields, key: alternate} for key in keys]
+            records = []
+            for where in candidates:
+                records = manager.fetch(name, where={**where, **known})
+                if records:
+                    break
+            if len(records) != 1:
+                shown = {**known, **{f"{name}.{k}": v for k, v in candidates[0].items()}}
+                found = "no record" if not records else f"{len(records)} records"
+                raise DatasetNotFoundError(
+                    f"Data ID {shown} matches {found} of {name!r}; it must match exactly one."
+                )
+            values.update(records[0].dataId.mapping)
+        return values
+
+    def _not_found(
+        self,
+        dataset: DatasetType | str,
+        data_id: Any,
+        collections: Any,
+        kwargs: Mapping[str, Any],
+    ) -> DatasetNotFoundError:
+        name = dataset if isinstance(dataset, str) else dataset.name
+        searched = (
+            list(self._registry.defaults.collections)
+            if collections is None
+            else [collections]
+            if isinstance(collections, str)
+            else list(collections)
+        )
+        given = {
+            **(
+                dict(data_id.mapping)
+                if isinstance(data_id, DataCoordinate)
+                else dict(data_id or {})
+            ),
+            **kwargs,
+        }
+        parent = DatasetType.splitDatasetTypeName(name)[0]
+        holding = self._registry.queryCollections(searched, datasetType=parent, flattenChains=True)
+        if not holding:
+            problem = (
+                f"none of them holds any dataset of type {parent!r}, so the dataset type or the "
+                "collections are the problem"
+            )
+        else:
+            problem = (
+                f"{holding} hold datasets of type {parent!r} but none with this data ID, so the "
+                "data ID is the problem"
+            )
+        return DatasetNotFoundError(
+            f"No dataset of type {name!r} with data ID {given} in collections {searched}: "
+            f"{problem}."
+        )
+
+    # ------------------------------------------------------------ put and get
+
+    def put(
+        self,
+        obj: Any,
+        datasetRefOrType: DatasetRef | DatasetType | str,
+        /,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        run: str | None = None,
+        **kwargs: Any,
+    ) -> DatasetRef:
+        """Store an object as a new dataset and return its ref.
+
+        Parameters
+        ----------
+        obj
+            The object (of a Python type the dataset type's storage class accepts).
+        datasetRefOrType
+            A ref (its ID and run are kept), a dataset type or its name.
+        dataId
+            The data ID (with ``**kwargs``), unless a ref is given.
+        run
+            The RUN collection; the Butler's default run otherwise.
+
+        Raises
+        ------
+        ConflictingDefinitionError
+            A dataset of this type and data ID is already in the run.
+        FormatterWriteError
+            The object cannot be written; nothing is left in registry or storage.
+        """
+        datastore = self.datastore
+        with self.transaction():
+            if isinstance(datasetRefOrType, DatasetRef):
+                ref = datasetRefOrType
+                existing = self._registry.getDataset(ref.id)
+                if existing is None:
+                    (ref,) = self._registry._importDatasets([ref])
+            else:
+                data_id = (
+                    DataCoordinate.standardize(dataId, universe=self.dimensions, **kwargs)
+                    if not isinstance(dataId, DataCoordinate) or kwargs
+                    else dataId
+                )
+                (ref,) = self._registry.insertDatasets(datasetRefOrType, [data_id], run=run)
+            datastore.put(obj, ref)
+        return ref
+
+    def get(
+        self,
+        datasetRefOrType: DatasetRef | DatasetType | str,
+        /,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        collections: str | Iterable[str] | None = None,
+        storageClass: StorageClass | str | None = None,
+        timespan: Timespan | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Read a dataset (or a component of it) back as a Python object.
+
+        Raises
+        ------
+        DatasetNotFoundError
+            No such dataset in the collections; the message says whether the
+            dataset type (or collections) or the data ID is the problem.
+        """
+        datastore = self.datastore
+        ref = self._find(datasetRefOrType, dataId, collections, timespan, kwargs)
+        return datastore.get(ref, parameters=parameters, storageClass=storageClass)
+
+    def getDeferred(
+        self,
+        datasetRefOrType: DatasetRef | DatasetType | str,
+        /,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        collections: str | Iterable[str] | None = None,
+        storageClass: StorageClass | str | None = None,
+        timespan: Timespan | None = None,
+        **kwargs: Any,
+    ) -> DeferredDatasetHandle:
+        """Find a dataset now and return a handle that reads it later."""
+        datastore = self.datastore
+        ref = self._find(datasetRefOrType, dataId, collections, timespan, kwargs)
+        if not datastore.knows(ref):
+            raise DatasetNotFoundError(
+                f"Dataset {ref} is in the registry but its artifact is not in the datastore."
+            )
+        return DeferredDatasetHandle(self, ref, parameters, storageClass)
+
+    get_deferred = getDeferred
+
+    def exists(
+        self,
+        dataset_ref_or_type: DatasetRef | DatasetType | str,
+        /,
+        data_id: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        full_check: bool = True,
+        collections: str | Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> DatasetExistence:
+        """Return what registry and datastore know of a dataset (truthy when it is there)."""
+        existence = DatasetExistence.UNRECOGNIZED
+        if isinstance(dataset_ref_or_type, DatasetRef):
+            ref: DatasetRef | None = dataset_ref_or_type
+            if self._registry.getDataset(dataset_ref_or_type.id) is not None:
+                existence |= DatasetExistence.RECORDED
+        else:
+            ref = self._registry.findDataset(
+                dataset_ref_or_type, data_id, collections=collections, **kwargs
+            )
+            if ref is not None:
+                existence |= DatasetExistence.RECORDED
+        if ref is None or self._datastore is None:
+            return existence
+        if self._datastore.knows(ref):
+            existence |= DatasetExistence.DATASTORE
+            if full_check:
+                if self._datastore.exists(ref):
+                    existence |= DatasetExistence._ARTIFACT
+            else:
+                existence |= DatasetExistence._ASSUMED
+        return existence
+
+    def getURIs(
+        self,
+        datasetRefOrType: DatasetRef | DatasetType | str,
+        /,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        predict: bool = False,
+        collections: str | Iterable[str] | None = None,
+        run: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Return where a dataset is (``predict``: where a new one would be written)."""
+        if predict and not isinstance(datasetRefOrType, DatasetRef):
+            run = run or self.run
+            if run is None:
+                raise CollectionTypeError("Predicting a URI needs a run: pass run=... .")
+            dataset_type = (
+                self.get_dataset_type(datasetRefOrType)
+                if isinstance(datasetRefOrType, str)
+                else datasetRefOrType
+            )
+            data_id = self._registry.expandDataId(
+                dataId, dimensions=dataset_type.dimensions, **kwargs
+            )
+            ref = DatasetRef(dataset_type, data_id, run)
+            return self.datastore.getURIs(ref, predict=True)
+        ref = self._find(datasetRefOrType, dataId, collections, None, kwargs)
+        return self.datastore.getURIs(ref, predict=predict)
+
+    def getURI(
+        self,
+        datasetRefOrType: DatasetRef | DatasetType | str,
+        /,
+        dataId: DataCoordinate | Mapping[str, Any] | None = None,
+        *,
+        predict: bool = False,
+        collections: str | Iterable[str] | None = None,
+        run: str | None = None,
+        **kwargs: Any,
+    ) -> ResourcePath:
+        """Return the single URI of a dataset (refused for one stored as several files)."""
+        primary, components = self.getURIs(
+            datasetRefOrType, dataId, predict=predict, collections=collections, run=run, **kwargs
+        )
+        if primary is None:
+            from .errors import DatastoreError
+
+            raise DatastoreError(
+                f"The dataset is stored as {len(components)} component files "
+                f"({sorted(components)}); use getURIs to get them all."
+            )
+        return primary  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ queries
+
+    def query(self) -> Any:
+        """Return a query builder: ``with butler.query() as q: q.data_ids(...)``."""
+        from .queries import Query
+
+        return Query(self._registry)
+
+    def query_data_ids(self, dimensions: Any, **kwargs: Any) -> list[DataCoordinate]:
+        """Return data IDs (see `skybutler.daf_butler.queries.query_data_ids`)."""
+        from .queries import query_data_ids
+
+        return query_data_ids(self._registry, dimensions, **kwargs)
+
+    def query_datasets(
+        self, dataset_type: DatasetType | str, collections: Any = None, **kwargs: Any
+    ) -> list[DatasetRef]:
+        """Return datasets (see `skybutler.daf_butler.queries.query_datasets`)."""
+        from .queries import query_datasets
+
+        return query_datasets(self._registry, dataset_type, collections, **kwargs)
+
+    def query_dimension_records(self, element: Any, **kwargs: Any) -> list[Any]:
+        """Return dimension records (see `skybutler.daf_butler.queries.query_dimension_records`)."""
+        from .queries import query_dimension_records
+
+        return query_dimension_records(self._registry, element, **kwargs)
