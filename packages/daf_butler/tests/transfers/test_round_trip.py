@@ -213,3 +213,33 @@ def test_failed_export_writes_nothing(sqlite_registry: RegistryFactory, tmp_path
     with pytest.raises(RuntimeError), export_yaml(source, tmp_path / "x.yaml"):
         raise RuntimeError("stop")
     assert (tmp_path / "x.yaml").read_text() == ""
+
+
+def test_records_of_plain_data_ids_are_those_of_their_expansion(
+    sqlite_registry: RegistryFactory, populate: Populate
+) -> None:
+    source = sqlite_registry()
+    populate(source)
+    refs = collection_datasets(source, "HSC/runs/a")
+    assert refs
+    assert not any(ref.dataId.hasRecords() for ref in refs)
+    stream = io.StringIO()
+    with export_yaml(source, stream) as export:
+        export.saveDatasets(refs)
+    target = sqlite_registry()
+    import_yaml(target, io.StringIO(stream.getvalue()))
+    universe = source.dimensions
+    expected = {
+        (name, repr(record))
+        for data_id in source._managers.dimensions.expand_data_ids([r.dataId for r in refs])
+        for name, record in data_id.records.items()
+        if record is not None and universe[name].hasTable()
+    }
+    stored = {
+        (element.name, repr(record))
+        for element in universe.elements
+        if element.hasTable()
+        for record in target._managers.dimensions.fetch(element)
+    }
+    assert stored == expected
+    assert {name for name, _ in stored} >= {"visit", "physical_filter", "visit_detector_region"}

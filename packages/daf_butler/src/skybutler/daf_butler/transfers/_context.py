@@ -26,6 +26,7 @@ from .._dataset_ref import DatasetRef
 from .._dataset_type import DatasetType
 from ..dimensions import DataCoordinate, DimensionElement, DimensionRecord
 from ._associations import collection_associations
+from ._data_id_records import record_key, records_of
 from ._file_dataset import FileDataset, FileExporter
 from ._yaml_export import YamlRepoExportBackend
 
@@ -89,7 +90,7 @@ class RepoExportContext:
         for record in records:
             if not isinstance(record, DimensionRecord):
                 record = definition.RecordClass(**record)
-            stored.setdefault(_sort_key(record.dataId.required_values), record)
+            stored.setdefault(record_key(record), record)
 
     def saveDataIds(
         self,
@@ -108,13 +109,7 @@ class RepoExportContext:
             element with a table.
         """
         names = {str(e) for e in (self._default_elements if elements is None else elements)}
-        expanded = self._registry._managers.dimensions.expand_data_ids(list(dataIds))
-        by_element: dict[str, list[DimensionRecord]] = {}
-        for data_id in expanded:
-            for name, record in data_id.records.items():
-                if record is not None and name in names:
-                    by_element.setdefault(name, []).append(record)
-        for name, records in by_element.items():
+        for name, records in records_of(self._registry, dataIds, names).items():
             self.saveDimensionData(name, records)
 
     # ------------------------------------------------------------ collections

@@ -66,6 +66,12 @@ class _Lines:
     def done(self) -> bool:
         return self._next == len(self._lines)
 
+    def rest(self) -> str:
+        """Return the lines not consumed yet, each ending with a newline; consume them."""
+        rest = self._lines[self._next :]
+        self._next = len(self._lines)
+        return "".join(line + "\n" for line in rest)
+
 
 def _scalar(text: str, resolved: dict[str, Any]) -> Any:
     cached = resolved.get(text)
@@ -110,34 +116,45 @@ def _ids(lines: _Lines, prefix: str) -> list[uuid.UUID]:
     return ids
 
 
+_KEY = r"[A-Za-z_][A-Za-z0-9_]*"
+_RECORD = re.compile(
+    r"  - dataset_id:\n"
+    r"((?:    - !uuid '[0-9a-fA-F-]{32,36}'\n)+)"
+    r"    data_id:\n"
+    rf"((?:    - {_KEY}: [^\n]*\n(?:      {_KEY}: [^\n]*\n)*)+)"
+    r"    path: ([^\n]*)\n"
+    r"(?:    formatter: ([^\n]*)\n)?"
+)
+_QUOTED_ID = re.compile(r"'([0-9a-fA-F-]{32,36})'")
+_DATA_ID_ITEM = re.compile(rf"    (- |  )({_KEY}): ([^\n]*)\n")
+
+
 def _dataset(lines: _Lines, resolved: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"type": "dataset"}
     entry["dataset_type"] = _pair(lines, "  ", "dataset_type", resolved)
     entry["run"] = _pair(lines, "  ", "run", resolved)
     if lines.take("  ") != "records:":
         raise _NotFastError
+    body = lines.rest()
     records = []
-    while not lines.done():
-        if lines.take("  - ") != "dataset_id:":
+    position = 0
+    while position < len(body):
+        match = _RECORD.match(body, position)
+        if match is None:
             raise _NotFastError
-        record: dict[str, Any] = {"dataset_id": _ids(lines, "    - ")}
-        if lines.take("    ") != "data_id:":
-            raise _NotFastError
-        data_ids = []
-        while (line := lines.peek()) is not None and line.startswith("    - "):
-            data_id = {}
-            prefix = "    - "
-            while (line := lines.peek()) is not None and line.startswith(prefix):
-                match = _KEY_VALUE.match(lines.take(prefix))
-                if match is None:
-                    raise _NotFastError
-                data_id[match.group(1)] = _scalar(match.group(2), resolved)
-                prefix = "      "
-            data_ids.append(data_id)
-        record["data_id"] = data_ids
-        record["path"] = _pair(lines, "    ", "path", resolved)
-        if (line := lines.peek()) is not None and line.startswith("    formatter: "):
-            record["formatter"] = _pair(lines, "    ", "formatter", resolved)
+        position = match.end()
+        data_ids: list[dict[str, Any]] = []
+        for item in _DATA_ID_ITEM.finditer(match.group(2)):
+            if item.group(1) == "- ":
+                data_ids.append({})
+            data_ids[-1][item.group(2)] = _scalar(item.group(3), resolved)
+        record: dict[str, Any] = {
+            "dataset_id": [uuid.UUID(i) for i in _QUOTED_ID.findall(match.group(1))],
+            "data_id": data_ids,
+            "path": _scalar(match.group(3), resolved),
+        }
+        if match.group(4) is not None:
+            record["formatter"] = _scalar(match.group(4), resolved)
         records.append(record)
     entry["records"] = records
     return entry
