@@ -12,6 +12,7 @@ import yaml
 
 from skybutler.daf_butler import CollectionType, DatasetRef, Registry
 from skybutler.daf_butler.transfers import (
+    ExportLoader,
     FileDataset,
     RepoExportContext,
     collection_datasets,
@@ -75,8 +76,12 @@ def test_document_layout(
 ) -> None:
     source = sqlite_registry()
     refs = populate(source)
+
+    def exporter(given: Sequence[DatasetRef]) -> list[FileDataset]:
+        return [FileDataset(f"{ref.id}.json", ref, "json") for ref in given]
+
     document = yaml.safe_load(
-        export_text(source)
+        export_text(source, file_exporter=exporter)
         .replace("!uuid", "")
         .replace("!butler_time/tai/iso", "")
         .replace("!lsst.daf.butler.Timespan", "")
@@ -118,6 +123,10 @@ def test_document_layout(
     dataset = next(e for e in document["data"] if e["type"] == "dataset")
     assert list(dataset) == ["type", "dataset_type", "run", "records"]
     assert list(dataset["records"][0]) == ["dataset_id", "data_id", "path", "formatter"]
+    # Without a formatter the key is left out (upstream's reader imports any it is given).
+    plain = yaml.load(export_text(source), Loader=ExportLoader)
+    record = next(e for e in plain["data"] if e["type"] == "dataset")["records"][0]
+    assert list(record) == ["dataset_id", "data_id", "path"]
     calib = next(
         e
         for e in document["data"]

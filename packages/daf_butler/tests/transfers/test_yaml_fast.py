@@ -41,7 +41,7 @@ def dataset_entry(value: Any = "HSC", path: Any = "run/raw/raw_1.fits") -> dict[
                 "path": path,
                 "formatter": "lsst.obs.base.FitsFormatter",
             },
-            {"dataset_id": IDS[2:], "data_id": [{}], "path": None, "formatter": None},
+            {"dataset_id": IDS[2:], "data_id": [{}], "path": None},
         ],
     }
 

@@ -135,15 +135,17 @@ class YamlRepoExportBackend:
     def saveDatasets(self, datasetType: DatasetType, run: str, *datasets: FileDataset) -> None:
         """Write the dataset type (the first time) and a ``dataset`` entry of one run."""
         self.saveDatasetType(datasetType)
-        records = [
-            {
+        records = []
+        for dataset in datasets:
+            record: dict[str, Any] = {
                 "dataset_id": [ref.id for ref in dataset.refs],
                 "data_id": [dict(ref.dataId.required) for ref in dataset.refs],
                 "path": None if dataset.path is None else str(dataset.path),
-                "formatter": dataset.formatter_name,
             }
-            for dataset in datasets
-        ]
+            formatter = dataset.formatter_name
+            if formatter is not None:  # upstream's reader imports any formatter given
+                record["formatter"] = formatter
+            records.append(record)
         self._data.append(
             {"type": "dataset", "dataset_type": datasetType.name, "run": run, "records": records}
         )

@@ -99,7 +99,8 @@ def _dataset(entry: Mapping[str, Any]) -> list[str]:
                 lines.append(f"{lead}{scalar(key)}: {scalar(value)}")
                 lead = "      "
         lines.append(f"    path: {scalar(record['path'])}")
-        lines.append(f"    formatter: {scalar(record['formatter'])}")
+        if "formatter" in record:
+            lines.append(f"    formatter: {scalar(record['formatter'])}")
     return lines
 
 
