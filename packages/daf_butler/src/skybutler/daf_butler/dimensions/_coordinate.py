@@ -121,6 +121,26 @@ class DataCoordinate:
         return _new(dimensions, tuple(values))
 
     @staticmethod
+    def _from_full_rows(
+        dimensions: DimensionGroup, rows: Iterable[tuple[DataIdValue, ...]]
+    ) -> list[DataCoordinate]:
+        """Build data IDs from tuples of all values, trusted as they are (query results).
+
+        The bulk form of `from_full_values` without its checks: the tuples
+        must have the ``dimensions.data_coordinate_keys`` values, in order.
+        """
+        new = object.__new__
+        cls = DataCoordinate
+        made = []
+        for values in rows:
+            self = new(cls)
+            self._dimensions = dimensions
+            self._values = values
+            self._records = None
+            made.append(self)
+        return made
+
+    @staticmethod
     def standardize(
         mapping: DataId | None = None,
         *,

@@ -22,9 +22,9 @@ from .._dataset_ref import DatasetRef
 from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
 from ..registry import RegistryManagers
 from ._plan import Plan, build_plan, field_label, key_label
+from ._rows import stream_batches
 from ._spec import QuerySpec
 
-_BATCH = 5_000
 _EXPAND_BATCH = 1_000
 
 
@@ -48,24 +48,17 @@ class QueryDriver:
 
     # ------------------------------------------------------------ rows
 
-    def _raw_rows(self, statement: sa.Select[Any]) -> Iterator[sa.Row[Any]]:
-        # A connection of its own, outside the registry's transaction frames: the caller
-        # may write to the registry while iterating.
-        with self.db.engine.connect() as connection:
-            result = connection.execution_options(yield_per=_BATCH).execute(statement)
-            for partition in result.partitions():
-                yield from partition
-
     def rows(self, plan: Plan) -> Iterator[Any]:
         """Yield the result rows: tuples when there is no Python stage, else dicts."""
         if plan.statement is None:
             return
-        raw = self._raw_rows(plan.statement)
+        raw = itertools.chain.from_iterable(stream_batches(self.db.engine, plan.statement))
         if not plan.post and not plan.constants:
             yield from raw
             return
-        constants = plan.constants
-        dicts = ({**row._mapping, **_labelled(constants)} for row in raw)
+        labels = [c.key for c in plan.statement.selected_columns]
+        constants = _labelled(plan.constants)
+        dicts = ({**dict(zip(labels, row, strict=True)), **constants} for row in raw)
         passed = plan.post.apply(dicts)
         if plan.needs_distinct_in_python:
             passed = _unique(passed, self._result_key(plan))
@@ -95,6 +88,12 @@ class QueryDriver:
             return lambda row: ()
         return operator.itemgetter(*indices)
 
+    def _is_identity(self, plan: Plan, labels: list[str]) -> bool:
+        """Whether the SQL rows are exactly the values of ``labels``, in order."""
+        if plan.post or plan.constants or plan.statement is None:
+            return False
+        return [c.key for c in plan.statement.selected_columns] == labels
+
     # ------------------------------------------------------------ results
 
     def data_ids(self, plan: Plan) -> Iterator[DataCoordinate]:
@@ -109,8 +108,15 @@ class QueryDriver:
     def _data_ids(
         self, plan: Plan, group: DimensionGroup, rows: Iterator[Any]
     ) -> Iterator[DataCoordinate]:
-        getter = self._getter(plan, [key_label(d) for d in group.data_coordinate_keys])
+        labels = [key_label(d) for d in group.data_coordinate_keys]
+        getter = self._getter(plan, labels)
         make = DataCoordinate.from_full_values
+        if self._is_identity(plan, labels):
+            # The rows are the full values themselves, in order.
+            assert plan.statement is not None
+            for batch in stream_batches(self.db.engine, plan.statement):
+                yield from DataCoordinate._from_full_rows(group, batch)
+            return
         for row in rows:
             yield make(group, getter(row))
 

@@ -2,7 +2,9 @@
 
 The rules, in order (upstream's):
 
-1. a bare name given in ``bind`` is a bind value (legacy colon-less binds);
+1. a bare name given in ``bind`` is a bind value (legacy colon-less binds),
+   unless the same expression also writes it ``:name``: in ``band = :band``
+   the bare ``band`` is the dimension and ``:band`` the value;
 2. ``NULL`` (any case) is the null value;
 3. a dimension name is that dimension's key;
 4. a bare field name that exactly one element of the query (or one dataset
@@ -23,7 +25,7 @@ from __future__ import annotations
 __all__ = ["NULL", "IdentifierResolver", "suggest"]
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..dimensions import Dimension, DimensionGroup, DimensionUniverse
@@ -58,6 +60,9 @@ class IdentifierResolver:
         Names of the dataset types the query searches.
     bind
         Bind values by name.
+    colon_binds
+        Names the expression writes as ``:name``; a bare name among these is
+        not a legacy bind.
     """
 
     def __init__(
@@ -66,11 +71,13 @@ class IdentifierResolver:
         dimensions: DimensionGroup,
         dataset_types: Sequence[str] = (),
         bind: Mapping[str, Any] | None = None,
+        colon_binds: Collection[str] = (),
     ) -> None:
         self.universe = universe
         self.dimensions = dimensions
         self.dataset_types = tuple(dataset_types)
         self.bind = dict(bind or {})
+        self.colon_binds = frozenset(colon_binds)
 
     def resolve(self, name: str) -> ColumnRef | object:
         """Return what ``name`` refers to: a `ColumnRef`, `NULL` or a bind value holder.
@@ -97,7 +104,7 @@ class IdentifierResolver:
         return _with_bound(ref, last, name)
 
     def _resolve_bare(self, name: str) -> ColumnRef | object:
-        if name in self.bind:
+        if name in self.bind and name not in self.colon_binds:
             return (self.bind[name],)
         if name.upper() == "NULL":
             return NULL

@@ -35,7 +35,7 @@ from ._joins import JoinBuilder
 from ._post import FanOut, Postprocessor, RegionSource
 from ._spec import QuerySpec
 from ._translate import ExpressionTranslator, Typed, check_binds
-from .expressions import GlobNode, Identifier, Node, parse_expression
+from .expressions import BindName, GlobNode, Identifier, Node, parse_expression
 
 RESULT_SEARCH = "ds"
 FIND_FIRST = "_find_first"
@@ -237,17 +237,23 @@ class _State:
     counter: Iterator[int] = dataclasses.field(default_factory=itertools.count)
 
 
-def _identifiers(node: Node) -> Iterator[Identifier]:
+def _nodes(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, Identifier):
-            yield current
-        elif isinstance(current, GlobNode):
-            yield current.expression
-            stack.append(current.pattern)
-        else:
+        yield current
+        if isinstance(current, GlobNode):
+            stack.extend((current.expression, current.pattern))
+        elif not isinstance(current, Identifier):
             stack.extend(current.children)
+
+
+def _identifiers(node: Node) -> Iterator[Identifier]:
+    return (n for n in _nodes(node) if isinstance(n, Identifier))
+
+
+def _colon_binds(node: Node) -> set[str]:
+    return {n.name for n in _nodes(node) if isinstance(n, BindName)}
 
 
 def _dims_of(universe: Any, ref: Any) -> set[str]:
@@ -284,7 +290,9 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
         if tree is None:
             check_binds(bind, set())
             continue
-        resolver = IdentifierResolver(universe, base_group, dataset_names, bind)
+        resolver = IdentifierResolver(
+            universe, base_group, dataset_names, bind, colon_binds=_colon_binds(tree)
+        )
         for identifier in _identifiers(tree):
             extra |= _dims_of(universe, _resolve_quiet(resolver, identifier, text))
         trees.append((text, tree, bind))
@@ -312,7 +320,9 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
             builder.where.append(builder.keys[name] == value)
     used: dict[int, set[str]] = {}
     for text, tree, bind in trees:
-        resolver = IdentifierResolver(universe, base_group, dataset_names, bind)
+        resolver = IdentifierResolver(
+            universe, base_group, dataset_names, bind, colon_binds=_colon_binds(tree)
+        )
         translator = ExpressionTranslator(
             text, resolver, context, context, managers.db.dialect_name
         )

@@ -13,9 +13,11 @@ from __future__ import annotations
 __all__ = ["QueryConformance"]
 
 import logging
+import uuid
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from ..errors import (
     EmptyQueryResultError,
@@ -25,6 +27,7 @@ from ..errors import (
     QuerySyntaxError,
 )
 from ..queries import Query, query_data_ids, query_datasets, query_dimension_records
+from ..queries._rows import FIRST_BATCH, stream_batches
 from ..registry import Registry
 from ..sphgeom import Circle, LonLat, UnitVector3d
 from ._query_data import build_query_repo, visit_region
@@ -121,6 +124,39 @@ class QueryConformance:
             ),
             "visit",
         ) == {13, 14}
+
+    @pytest.mark.parametrize(
+        ("where", "bind", "expected"),
+        [
+            ("band = :band", {"band": "g"}, {10, 11, 12}),
+            ("band = :band AND visit > 10", {"band": "g"}, {11, 12}),
+            ("visit = :visit OR visit = 15", {"visit": 10}, {10, 15}),
+        ],
+        ids=["band=:band", "band=:band-and", "visit=:visit-or"],
+    )
+    def test_bind_named_like_a_dimension(
+        self, repo: Registry, where: str, bind: dict[str, Any], expected: set[int]
+    ) -> None:
+        # A bare name the expression also writes as ':name' is the dimension, not the bind.
+        assert _ids(repo.queryDataIds(["visit"], where=where, bind=bind), "visit") == expected
+
+    def test_streamed_rows_decode_like_sqlalchemy(self, repo: Registry) -> None:
+        # Enough rows to pass the first (SQLAlchemy) batch and reach the raw cursor ones.
+        managers = repo._managers
+        vdr = managers.dimensions.table("visit_detector_region")
+        visit = managers.dimensions.table("visit")
+        dataset = managers.datasets.table
+        statement = (
+            sa.select(vdr.c.region, dataset.c.id, dataset.c.ingest_date, *visit.c)
+            .select_from(vdr.join(visit, sa.true()).join(dataset, sa.true()))
+            .order_by(vdr.c.visit, vdr.c.detector, visit.c.id, dataset.c.id)
+        )
+        streamed = [row for batch in stream_batches(managers.db.engine, statement) for row in batch]
+        with managers.db.engine.connect() as connection:
+            expected = [tuple(row) for row in connection.execute(statement)]
+        assert len(streamed) > 10 * FIRST_BATCH
+        assert streamed == expected
+        assert {type(row[1]) for row in streamed} == {uuid.UUID}
 
     def test_data_id_and_keywords(self, repo: Registry) -> None:
         assert _ids(query_data_ids(repo, ["detector"], instrument="Cam"), "detector") == {
