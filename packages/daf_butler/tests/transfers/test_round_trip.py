@@ -252,3 +252,30 @@ def test_records_of_plain_data_ids_are_those_of_their_expansion(
     }
     assert stored == expected
     assert {name for name, _ in stored} >= {"visit", "physical_filter", "visit_detector_region"}
+
+
+SPECTROGRAPH = Path(__file__).parents[1] / "dimensions" / "data" / "spectrograph.yaml"
+
+
+def test_other_universe_with_uuid_and_datetime_fields(tmp_path: Path) -> None:
+    """Records of every column type (uuid and datetime fields too) round-trip."""
+    from skybutler.daf_butler.testing._dimension_record_data import spectrograph_records
+
+    def make(name: str) -> Registry:
+        return Registry.createFromConfig(
+            f"sqlite:///{tmp_path}/{name}.sqlite3", dimensionConfig=SPECTROGRAPH
+        )
+
+    source = make("source")
+    records = spectrograph_records(source.dimensions)
+    for element, rows in records.items():
+        source.insertDimensionData(element, *rows)
+    text = export_text(source)
+    assert "!uuid '" in text
+    assert "!butler_time/tai/iso '2021-03-04 05:06:07.123456789'" in text
+    target = make("target")
+    import_yaml(target, io.StringIO(text))
+    for element in records:
+        stored = target._managers.dimensions.fetch(element)
+        assert stored == source._managers.dimensions.fetch(element), element
+    assert export_text(target) == text

@@ -27,17 +27,18 @@ from ..dimensions import (
 if TYPE_CHECKING:
     from ..registry import Registry
 
-_KEY_FIELDS: dict[str, tuple[str, ...]] = {}
+_KEY_FIELDS: dict[type[DimensionRecord], tuple[str, ...]] = {}
+"""Fields identifying the records of each record class (one per element and universe)."""
 
 
 def record_key(record: DimensionRecord) -> tuple[Any, ...]:
     """Return the values identifying a record (its required dimensions), sortable."""
     element = record.definition
-    fields = _KEY_FIELDS.get(element.name)
+    fields = _KEY_FIELDS.get(type(record))
     if fields is None:
         own = element.primaryKey.name if isinstance(element, Dimension) else element.name
         fields = tuple(own if d == element.name else d for d in element.minimal_group.required)
-        _KEY_FIELDS[element.name] = fields
+        _KEY_FIELDS[type(record)] = fields
     # Values of one key are all int or all str; None sorts first.
     return tuple((v is not None, v) for v in (getattr(record, f) for f in fields))
 
