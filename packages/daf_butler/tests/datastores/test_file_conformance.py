@@ -46,11 +46,18 @@ class _RegisteringFileDatastore(FileDatastore):
         return super().put_many(pairs)
 
 
-class TestFileDatastoreWithSqliteRecords(_Reopenable):
+class _RegistryRecords(_Reopenable):
+    """File datastores whose records live in a registry database."""
+
+    @pytest.fixture
+    def registry_managers(self) -> RegistryManagers:
+        raise NotImplementedError
+
     @pytest.fixture
     def datastore(
-        self, tmp_path: Any, make_file_datastore: Any, sqlite_managers: RegistryManagers
+        self, tmp_path: Any, make_file_datastore: Any, registry_managers: RegistryManagers
     ) -> FileDatastore:
+        sqlite_managers = registry_managers
         stores = registry_record_stores(sqlite_managers)
         plain = make_file_datastore(str(tmp_path / "repo"))
         name = plain.name
@@ -63,8 +70,9 @@ class TestFileDatastoreWithSqliteRecords(_Reopenable):
         return FileDatastore(datastore.config, stores(datastore.name, datastore.records_table))
 
     def test_records_live_in_the_registry(
-        self, datastore: FileDatastore, sqlite_managers: RegistryManagers
+        self, datastore: FileDatastore, registry_managers: RegistryManagers
     ) -> None:
+        sqlite_managers = registry_managers
         ref = make_ref("metrics", "StructuredDataDict")
         datastore.put({"a": 1}, ref)
         assert sqlite_managers.opaque.names() == ["file_datastore_records"]
@@ -85,6 +93,21 @@ class TestFileDatastoreWithSqliteRecords(_Reopenable):
         assert sqlite_managers.datastores.find_locations([ref.id]) == {ref.id: set()}
         datastore.emptyTrash()
         assert table.fetch([ref.id]) == []
+
+
+class TestFileDatastoreWithSqliteRecords(_RegistryRecords):
+    @pytest.fixture
+    def registry_managers(self, sqlite_managers: RegistryManagers) -> RegistryManagers:
+        return sqlite_managers
+
+
+@pytest.mark.service
+class TestFileDatastoreWithPostgresqlRecords(_RegistryRecords):
+    @pytest.fixture
+    def registry_managers(self, postgres_url: str) -> RegistryManagers:
+        from skybutler.daf_butler.registry.databases import open_database
+
+        return RegistryManagers.initialize(open_database(postgres_url))
 
 
 @pytest.mark.service
