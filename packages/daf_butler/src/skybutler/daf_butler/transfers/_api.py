@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING
 
 from ._context import RepoExportContext
 from ._file_dataset import FileDataset, FileExporter, FileIngester
+from ._gc import paused_gc
 from ._yaml_export import YamlRepoExportBackend
 from ._yaml_import import YamlRepoImportBackend
 
@@ -92,8 +93,9 @@ def import_yaml(
             return import_yaml(
                 registry, stream, skip_dimensions=skip_dimensions, ingest_files=ingest_files
             )
-    backend = YamlRepoImportBackend(source, registry)
-    with registry.transaction():
-        backend.register()
-        backend.load(ingest_files, skip_dimensions=skip_dimensions)
+    with paused_gc():
+        backend = YamlRepoImportBackend(source, registry)
+        with registry.transaction():
+            backend.register()
+            backend.load(ingest_files, skip_dimensions=skip_dimensions)
     return backend.files

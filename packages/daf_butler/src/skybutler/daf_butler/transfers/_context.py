@@ -28,6 +28,7 @@ from ..dimensions import DataCoordinate, DimensionElement, DimensionRecord
 from ._associations import collection_associations
 from ._data_id_records import record_key, records_of
 from ._file_dataset import FileDataset, FileExporter
+from ._gc import paused_gc
 from ._yaml_export import YamlRepoExportBackend
 
 if TYPE_CHECKING:
@@ -157,7 +158,15 @@ class RepoExportContext:
         rewrite
             Called on each file before it is exported (to change its path, say).
         """
-        chosen = None if elements is None else list(elements)
+        with paused_gc():
+            self._save_datasets(refs, None if elements is None else list(elements), rewrite)
+
+    def _save_datasets(
+        self,
+        refs: Iterable[DatasetRef | FileDataset],
+        chosen: list[str | DimensionElement] | None,
+        rewrite: Callable[[FileDataset], FileDataset] | None,
+    ) -> None:
         files: list[FileDataset] = []
         plain: list[DatasetRef] = []
         for item in refs:
@@ -215,6 +224,10 @@ class RepoExportContext:
 
     def finish(self) -> None:
         """Write everything collected through the backend."""
+        with paused_gc():
+            self._finish()
+
+    def _finish(self) -> None:
         universe = self._registry.dimensions
         for name in universe.sorted(self._records):
             by_key = self._records[name]

@@ -74,10 +74,14 @@ def records_of(
     whole: list[DataCoordinate] = []
     pieces: dict[DimensionGroup, set[tuple[Any, ...]]] = {}
 
+    seen: set[int] = set()  # expanded data IDs share record objects: look at each once
+
     def take(data_id: DataCoordinate) -> None:
         for name, record in data_id.records.items():
-            if record is not None and name in names:
-                found.setdefault(name, {}).setdefault(record_key(record), record)
+            if record is None or id(record) in seen or name not in names:
+                continue
+            seen.add(id(record))
+            found.setdefault(name, {}).setdefault(record_key(record), record)
 
     for given in data_ids:
         data_id = DataCoordinate.standardize(given, universe=universe)
