@@ -59,8 +59,15 @@ def _populate(registry: Registry) -> dict[str, list[DatasetRef]]:
         universe=universe,
         isCalibration=True,
     )
+    flat = DatasetType(
+        "flat",
+        ["instrument", "detector"],
+        "StructuredDataDict",
+        universe=universe,
+        isCalibration=True,
+    )
     empty = DatasetType("unused", ["instrument"], "StructuredDataDict", universe=universe)
-    for dataset_type in (calexp, bias, empty):
+    for dataset_type in (calexp, bias, flat, empty):
         registry.registerDatasetType(dataset_type)
     registry.registerRun("HSC/runs/a", doc="First run.")
     registry._managers.collections.update_run(
@@ -86,7 +93,11 @@ def _populate(registry: Registry) -> dict[str, list[DatasetRef]]:
     registry.certify("HSC/calib", biases[:2], Timespan(None, tai("2020-01-01")))
     registry.certify("HSC/calib", biases[2:], Timespan(tai("2020-01-01"), tai("2021-01-01")))
     registry.certify("HSC/calib", biases[:1], Timespan(tai("2022-01-01"), None))
-    return {"calexp": calexps, "bias": biases}
+    flats = registry.insertDatasets(
+        flat, [{"instrument": "HSC", "detector": d} for d in range(2)], run="HSC/calib/run"
+    )
+    registry.certify("HSC/calib", flats, Timespan(None, None))
+    return {"calexp": calexps, "bias": biases, "flat": flats}
 
 
 def _snapshot(registry: Registry) -> dict[str, Any]:

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from skybutler.daf_butler import CollectionType, DatasetRef, Registry
+from skybutler.daf_butler import CollectionType, DatasetRef, Registry, Timespan
 from skybutler.daf_butler.transfers import (
     ExportLoader,
     FileDataset,
     RepoExportContext,
+    collection_associations,
     collection_datasets,
     export_yaml,
     import_yaml,
@@ -135,6 +136,7 @@ def test_document_layout(
     ranges = calib["validity_ranges"]
     assert [(r["timespan"]["begin"], r["timespan"]["end"]) for r in ranges] == [
         (None, "2020-01-01 00:00:00.000000000"),
+        (None, None),
         ("2020-01-01 00:00:00.000000000", "2021-01-01 00:00:00.000000000"),
         ("2022-01-01 00:00:00.000000000", None),
     ]
@@ -303,3 +305,18 @@ def test_bulk_work_restores_the_garbage_collector(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_associations_of_types_sharing_tables(
+    sqlite_registry: RegistryFactory, populate: Populate
+) -> None:
+    """bias and flat have the same dimensions, so their rows share one table."""
+    registry = sqlite_registry()
+    refs = populate(registry)
+    found = collection_associations(registry, "HSC/calib")
+    assert sorted((a.ref.datasetType.name, a.ref.id) for a in found) == sorted(
+        [("bias", r.id) for r in refs["bias"]]
+        + [("bias", refs["bias"][0].id)]
+        + [("flat", r.id) for r in refs["flat"]]
+    )
+    assert {a.timespan for a in found if a.ref.datasetType.name == "flat"} == {Timespan(None, None)}

@@ -68,7 +68,10 @@ def _rows(
                 calibs = type_record.calibs
                 if calibs is None:
                     continue
-                query = sa.select(calibs).where(calibs.c.collection_id == record.key)
+                query = sa.select(calibs).where(
+                    calibs.c.collection_id == record.key,
+                    calibs.c.dataset_type_id == type_record.key,  # tables are per dimensions
+                )
                 for row in managers.db.fetch_all(query):
                     values = managers.db.decode_row(calibs, row)
                     found.append((_as_uuid(values["dataset_id"]), values["validity"]))
