@@ -243,3 +243,15 @@ def test_put_many_with_sqlite_records_is_one_batch(
         datastore.put({"a": 1}, ref)
     assert files_under(root) == []
     assert not datastore.knows(ref)
+
+
+def test_records_carried_by_refs(root: Path, make_file_datastore: Any) -> None:
+    writer = make_file_datastore(str(root))
+    ref = make_ref("metrics", "StructuredDataDict")
+    writer.put({"a": 1}, ref)
+    exported = writer.export_records([ref])
+    reader = make_file_datastore(str(root))  # empty records of its own
+    assert not reader.knows(ref)
+    carrying = ref.replace(datastore_records=exported)
+    assert reader.get(carrying) == {"a": 1}
+    assert reader.exists(carrying)
