@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from skybutler.daf_butler import CollectionType
+from skybutler.daf_butler import Butler, CollectionType
 from skybutler.daf_butler.cli.butler import cli
 from skybutler.daf_butler.script import create_repo, open_registry
 
@@ -56,6 +56,28 @@ def repo(empty_repo: str) -> str:
     finally:
         registry.close()
     return empty_repo
+
+
+@pytest.fixture(scope="module")
+def query_repo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The query conformance repository (see `build_query_repo`); tests must not change it."""
+    from skybutler.daf_butler.testing._query_data import build_query_repo
+
+    root = str(tmp_path_factory.mktemp("query") / "repo")
+    Butler.makeRepo(root)
+    with Butler(root, writeable=True) as butler:
+        build_query_repo(butler.registry)
+    return root
+
+
+@pytest.fixture
+def writable_query_repo(query_repo: str, tmp_path: Path) -> str:
+    """A copy of `query_repo` that a test may change."""
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(query_repo, root)
+    return str(root)
 
 
 PLUGIN_MODULE = '''

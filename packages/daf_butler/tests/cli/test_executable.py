@@ -36,6 +36,13 @@ def test_end_to_end(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
     usage = _butler("query-collections")
     assert usage.returncode == 2
+    empty = _butler("query-datasets", repo, "calexp")
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout.startswith("No datasets found.\n  - ")
+    bad_where = _butler("query-data-ids", repo, "instrument", "--where", "instrument = = 1")
+    assert bad_where.returncode == 1
+    assert bad_where.stderr.splitlines()[-1].strip() == "^"
+    assert "Traceback" not in bad_where.stderr
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,19 @@ from skybutler.daf_butler.script import (
     CHAINS_MODES,
     CollectionRemoval,
     Table,
+    associate,
+    certify_calibrations,
     collection_chain,
+    config_dump,
+    config_validate,
     create_repo,
+    open_butler,
     open_registry,
     query_collections,
+    query_data_ids,
     query_dataset_types,
+    query_datasets,
+    query_dimension_records,
     register_dataset_type,
     remove_collections,
     remove_dataset_types,
@@ -121,3 +129,51 @@ def test_dataset_types_functions(repo: str) -> None:
     assert query_dataset_types(repo, collections=["run_*"]).rows == ()
     assert remove_dataset_types(repo, ["raw", "nothere"]) == ("raw",)
     assert query_dataset_types(repo).rows == ()
+
+
+def test_create_repo_options_and_open_butler(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    outfile = tmp_path / "elsewhere.yaml"
+    config_uri = create_repo(str(root), standalone=True, outfile=str(outfile))
+    assert config_uri.ospath == str(outfile)
+    assert not (root / "butler.yaml").exists()
+    with pytest.raises(errors.RepositoryExistsError):
+        create_repo(str(root), outfile=str(outfile))
+    create_repo(str(tmp_path / "s" / "butler.yaml"))
+    with open_butler(str(tmp_path / "s"), collections=["run"]) as butler:
+        assert list(butler.collections.defaults) == ["run"]
+        assert not butler.isWriteable()
+
+
+def test_query_functions_without_click(query_repo: str) -> None:
+    result = query_datasets(query_repo, ["calexp"], ["chain"], "detector = 1", find_first=True)
+    (table,) = result.tables
+    assert table.columns == ("type", "run", "id", "instrument", "detector", "visit")
+    assert sorted(table.column("visit")) == ["10", "11", "12", "13", "14"]
+    assert not result.empty
+    empty = query_datasets(query_repo, ["calexp"], where="visit = 99")
+    assert empty.empty
+    assert empty.reasons
+    assert query_datasets(query_repo, ["x*"]).reasons == ("No dataset types match.",)
+    data_ids = query_data_ids(query_repo, ["detector"], where="instrument = 'Other'", limit=0)
+    assert data_ids.tables[0].rows == (("Other", "1"),)
+    with pytest.raises(errors.InvalidQueryError, match="Nothing to query"):
+        query_data_ids(query_repo)
+    records = query_dimension_records(query_repo, "instrument", limit=1, offset=1)
+    assert records.tables[0].column("name") == ["Other"]
+    none = query_dimension_records(query_repo, "instrument", where="instrument = 'Nope'")
+    assert none.tables[0].columns == ("instrument",)
+    assert none.reasons
+
+
+def test_tag_certify_and_config_functions(writable_query_repo: str) -> None:
+    repo = writable_query_repo
+    assert associate(repo, "tag", ["raw"], ["run/a"], "exposure = 10") == 4
+    assert certify_calibrations(repo, "calib/runs", "cal", "bias", "2024-01-01", None) == 4
+    with pytest.raises(errors.TimespanError, match="is not after"):
+        certify_calibrations(repo, "calib/runs", "cal", "bias", "2024-01-02", "2024-01-01")
+    assert "db: sqlite" in config_dump(repo, ".registry")
+    assert config_dump(repo, "datastore.cls").strip() == "cls: file"
+    validation = config_validate(repo, ignore=["sum*"])
+    assert validation.ok
+    assert validation.checked == ("bias", "calexp", "raw")

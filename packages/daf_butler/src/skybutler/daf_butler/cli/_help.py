@@ -9,10 +9,17 @@ import nothing.
 __all__ = ["SHORT_HELP"]
 
 SHORT_HELP: dict[str, str] = {
+    "associate": "Add datasets to a TAGGED collection.",
+    "certify-calibrations": "Certify calibrations into a CALIBRATION collection.",
     "collection-chain": "Define or edit a CHAINED collection.",
+    "config-dump": "Print the configuration of a repository.",
+    "config-validate": "Check that a repository can store its dataset types.",
     "create": "Create a new, empty repository.",
     "query-collections": "List the collections of a repository.",
+    "query-data-ids": "List the data IDs that match a query.",
     "query-dataset-types": "List the dataset types of a repository.",
+    "query-datasets": "List the datasets that match a query.",
+    "query-dimension-records": "List the dimension records that match a query.",
     "register-dataset-type": "Register a dataset type.",
     "remove-collections": "Remove TAGGED, CHAINED and CALIBRATION collections.",
     "remove-dataset-type": "Remove dataset types that have no datasets.",

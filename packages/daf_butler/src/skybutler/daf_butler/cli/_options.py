@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-__all__ = ["confirm_option", "confirm_or_abort", "repo_argument", "split_commas"]
+__all__ = [
+    "TRANSFER_CHOICES",
+    "collections_option",
+    "confirm_option",
+    "confirm_or_abort",
+    "dataset_type_option",
+    "limit_option",
+    "offset_option",
+    "order_by_option",
+    "repo_argument",
+    "split_commas",
+    "transfer_option",
+    "where_option",
+]
 
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -15,6 +28,80 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def repo_argument() -> Callable[[_F], _F]:
     """Add the ``REPO`` argument: a repository directory or URI holding ``butler.yaml``."""
     return click.argument("repo", metavar="REPO")
+
+
+TRANSFER_CHOICES = ("auto", "link", "symlink", "hardlink", "copy", "move", "relsymlink", "direct")
+"""How files are transferred into or out of a datastore (upstream's ``--transfer`` choices)."""
+
+
+def collections_option(help: str | None = None) -> Callable[[_F], _F]:
+    """Add ``--collections`` (names or globs, comma-separated or repeated)."""
+    return click.option(
+        "--collections",
+        multiple=True,
+        help=help
+        or "Collections to search (names or globs; comma-separated or repeated); every "
+        "collection by default.",
+    )
+
+
+def where_option() -> Callable[[_F], _F]:
+    """Add ``--where``: an expression in the query language."""
+    return click.option(
+        "--where",
+        default="",
+        metavar="EXPRESSION",
+        help="A query expression, e.g. \"instrument = 'HSC' AND visit IN (1..10)\".",
+    )
+
+
+def limit_option(default: int = -20_000) -> Callable[[_F], _F]:
+    """Add ``--limit``: 0 for no limit, negative to cap the results and warn."""
+    return click.option(
+        "--limit",
+        type=int,
+        default=default,
+        show_default=True,
+        help="The most results to show: 0 for all; a negative value caps the results and "
+        "warns when the cap is reached.",
+    )
+
+
+def offset_option() -> Callable[[_F], _F]:
+    """Add ``--offset``: results to skip first."""
+    return click.option(
+        "--offset",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Results to skip before the first one shown.",
+    )
+
+
+def order_by_option() -> Callable[[_F], _F]:
+    """Add ``--order-by`` (fields, ``-`` in front for descending)."""
+    return click.option(
+        "--order-by",
+        multiple=True,
+        help="Fields to sort by (comma-separated or repeated; '-field' sorts descending).",
+    )
+
+
+def dataset_type_option(help: str) -> Callable[[_F], _F]:
+    """Add ``-d/--dataset-type`` (names or globs, comma-separated or repeated)."""
+    return click.option("-d", "--dataset-type", multiple=True, help=help)
+
+
+def transfer_option(default: str = "auto") -> Callable[[_F], _F]:
+    """Add ``-t/--transfer``: how files move (one of `TRANSFER_CHOICES`)."""
+    return click.option(
+        "-t",
+        "--transfer",
+        type=click.Choice(TRANSFER_CHOICES, case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="How files are transferred.",
+    )
 
 
 def split_commas(values: Iterable[str]) -> tuple[str, ...]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["FORMATS", "echo_table", "format_option", "render_table"]
+__all__ = ["FORMATS", "echo_table", "echo_tables", "format_option", "render_table"]
 
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -93,3 +93,17 @@ def echo_table(table: Table, output_format: str = "table", empty: str = "") -> N
         click.echo(text)
     elif empty:
         click.echo(empty)
+
+
+def echo_tables(tables: Sequence[Table], output_format: str = "table") -> None:
+    """Print several tables: one after the other, or one JSON list of every row.
+
+    Aligned and CSV tables are separated by a blank line; in JSON the rows of
+    every table form one list (their keys may differ).
+    """
+    if output_format.lower() == "json":
+        rows = [json.loads(render_table(table, "json")) for table in tables]
+        click.echo(json.dumps([row for part in rows for row in part], indent=2))
+        return
+    texts = [render_table(table, output_format) for table in tables]
+    click.echo("\n\n".join(text for text in texts if text))

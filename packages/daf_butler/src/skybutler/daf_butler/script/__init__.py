@@ -14,6 +14,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
+    from ._associate import associate, certify_calibrations
     from ._chains import CHAIN_MODES, collection_chain
     from ._collections import (
         CHAINS_MODES,
@@ -21,20 +22,32 @@ if _typing.TYPE_CHECKING:
         query_collections,
         remove_collections,
     )
+    from ._config_cmds import ConfigValidation, config_dump, config_validate
     from ._dataset_types import query_dataset_types, register_dataset_type, remove_dataset_types
-    from ._repo import create_repo, open_registry
+    from ._queries import QueryTables, query_data_ids, query_datasets, query_dimension_records
+    from ._repo import create_repo, open_butler, open_registry
     from ._table import Table
 
 _LAZY: dict[str, str] = {
     "CHAINS_MODES": "._collections",
     "CHAIN_MODES": "._chains",
     "CollectionRemoval": "._collections",
+    "ConfigValidation": "._config_cmds",
+    "QueryTables": "._queries",
     "Table": "._table",
+    "associate": "._associate",
+    "certify_calibrations": "._associate",
     "collection_chain": "._chains",
+    "config_dump": "._config_cmds",
+    "config_validate": "._config_cmds",
     "create_repo": "._repo",
+    "open_butler": "._repo",
     "open_registry": "._repo",
     "query_collections": "._collections",
+    "query_data_ids": "._queries",
     "query_dataset_types": "._dataset_types",
+    "query_datasets": "._queries",
+    "query_dimension_records": "._queries",
     "register_dataset_type": "._dataset_types",
     "remove_collections": "._collections",
     "remove_dataset_types": "._dataset_types",
@@ -44,12 +57,22 @@ __all__ = [
     "CHAINS_MODES",
     "CHAIN_MODES",
     "CollectionRemoval",
+    "ConfigValidation",
+    "QueryTables",
     "Table",
+    "associate",
+    "certify_calibrations",
     "collection_chain",
+    "config_dump",
+    "config_validate",
     "create_repo",
+    "open_butler",
     "open_registry",
     "query_collections",
+    "query_data_ids",
     "query_dataset_types",
+    "query_datasets",
+    "query_dimension_records",
     "register_dataset_type",
     "remove_collections",
     "remove_dataset_types",

@@ -1,75 +1,86 @@
 """Open or create the repository a ``butler`` command names.
 
-A repository is a directory (or URI) holding ``butler.yaml``. These two
-functions stand in for ``Butler(...)`` and ``Butler.makeRepo`` until the
-Butler exists; commands call only them.
+A repository is a directory (or URI) holding ``butler.yaml``, its
+``butler.yaml`` itself, or a label of the repository index. Commands open
+it through `open_butler` (or `open_registry` when they need no datastore)
+and create one through `create_repo`; all three go through `Butler`.
 """
 
 from __future__ import annotations
 
-__all__ = ["BUTLER_CONFIG_FILE", "create_repo", "open_registry"]
+__all__ = ["BUTLER_CONFIG_FILE", "create_repo", "open_butler", "open_registry"]
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from skybutler.resources import ResourcePath
 
-from .._config import Config
-from ..errors import ConfigError, RepositoryExistsError, RepositoryNotFoundError
+from .._butler_config import BUTLER_CONFIG_FILE
+from ..errors import RepositoryExistsError
 
 if TYPE_CHECKING:
+    from .._butler import Butler
     from ..registry import Registry
 
-BUTLER_CONFIG_FILE = "butler.yaml"
-"""Name of the configuration file that makes a directory a repository."""
 
-_DEFAULT_CONFIG: dict[str, Any] = {
-    "registry": {"db": "sqlite:///<butlerRoot>/gen3.sqlite3"},
-    "datastore": {"cls": "file", "root": "<butlerRoot>"},
-}
-
-
-def _locate(repo: str) -> tuple[ResourcePath, ResourcePath]:
-    """Return the repository root and its ``butler.yaml``."""
-    if repo.endswith((".yaml", ".json")):
-        config_uri = ResourcePath(repo)
-        return config_uri.dirname(), config_uri
-    root = ResourcePath(repo, forceDirectory=True)
-    return root, root.join(BUTLER_CONFIG_FILE)
-
-
-def open_registry(repo: str, writeable: bool = False) -> Registry:
-    """Open the registry of an existing repository.
+def open_butler(
+    repo: str,
+    writeable: bool = False,
+    without_datastore: bool = False,
+    collections: str | Iterable[str] | None = None,
+) -> Butler:
+    """Open an existing repository.
 
     Parameters
     ----------
     repo
-        The repository directory or URI, or its ``butler.yaml``.
+        The repository directory or URI, its ``butler.yaml``, or a label of
+        the repository index.
     writeable
         Open for writing.
+    without_datastore
+        Open the registry only.
+    collections
+        Default collections of the Butler.
 
     Raises
     ------
     RepositoryNotFoundError
-        There is no ``butler.yaml`` at ``repo``.
+        There is no ``butler.yaml`` at ``repo`` (the message suggests
+        ``butler create``).
     ConfigError
-        ``butler.yaml`` has no ``registry`` section.
+        ``butler.yaml`` has no ``registry`` or ``datastore`` section.
     """
-    from ..registry import Registry
+    from .._butler import Butler
 
-    root, config_uri = _locate(repo)
-    if not config_uri.exists():
-        raise RepositoryNotFoundError(
-            f"No repository at {repo!r}: {config_uri} does not exist. Check the path, or "
-            f"create a repository there with 'butler create {repo}'."
-        )
-    config = Config(config_uri)
-    if not isinstance(config.get("registry"), Config | dict):
-        raise ConfigError(f"{config_uri} has no 'registry' section; it is not a repository.")
-    return Registry.fromConfig(config, butlerRoot=root.geturl(), writeable=writeable)
+    return Butler(
+        repo,
+        writeable=writeable,
+        without_datastore=without_datastore,
+        collections=collections,
+    )
+
+
+def open_registry(repo: str, writeable: bool = False) -> Registry:
+    """Open the registry of an existing repository (see `open_butler`); close it when done."""
+    return open_butler(repo, writeable=writeable, without_datastore=True).registry
+
+
+def _config_uri(repo: str, outfile: str | None) -> ResourcePath:
+    if outfile is not None:
+        return ResourcePath(outfile)
+    if repo.endswith((".yaml", ".json")):
+        return ResourcePath(repo)
+    return ResourcePath(repo, forceDirectory=True).join(BUTLER_CONFIG_FILE)
 
 
 def create_repo(
-    repo: str, seed_config: str | None = None, dimension_config: str | None = None
+    repo: str,
+    seed_config: str | None = None,
+    dimension_config: str | None = None,
+    standalone: bool = False,
+    override: bool = False,
+    outfile: str | None = None,
 ) -> ResourcePath:
     """Create an empty repository and return the URI of its ``butler.yaml``.
 
@@ -82,29 +93,36 @@ def create_repo(
         ``registry.db``, for one).
     dimension_config
         A dimension universe file; upstream's default universe otherwise.
+    standalone
+        Write every configuration value into ``butler.yaml``
+        (`Butler.makeRepo`'s ``standalone``).
+    override
+        Let the seed configuration's ``root`` values stand instead of the
+        repository's location (`Butler.makeRepo` with ``forceConfigRoot``
+        false).
+    outfile
+        Write the configuration here instead of ``<repo>/butler.yaml``.
 
     Raises
     ------
     RepositoryExistsError
-        ``repo`` already holds a ``butler.yaml``.
+        The configuration file already exists.
     """
-    from ..registry import Registry
+    from .._butler import Butler
 
-    root, config_uri = _locate(repo)
+    config_uri = _config_uri(repo, outfile)
     if config_uri.exists():
         raise RepositoryExistsError(
             f"A repository already exists at {repo!r} ({config_uri}); choose another location "
             "or remove that one first."
         )
-    config = Config(_DEFAULT_CONFIG)
-    if seed_config is not None:
-        config.update(Config(seed_config).toDict())
-    root.mkdir()
-    registry = Registry.createFromConfig(
-        config, dimensionConfig=dimension_config, butlerRoot=root.geturl()
+    root = config_uri.dirname() if outfile is None and repo.endswith((".yaml", ".json")) else repo
+    Butler.makeRepo(
+        root,
+        config=seed_config,
+        dimensionConfig=dimension_config,
+        standalone=standalone,
+        forceConfigRoot=not override,
+        outfile=outfile,
     )
-    registry.close()
-    text = config.dump()
-    assert text is not None  # dump() returns the text when given no stream
-    config_uri.write(text.encode(), overwrite=False)
     return config_uri
