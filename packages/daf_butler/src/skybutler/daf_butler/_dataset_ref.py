@@ -75,6 +75,22 @@ class DatasetRef:
             self._id = id if isinstance(id, uuid.UUID) else uuid.UUID(str(id))
         self._datastore_records = datastore_records
 
+    @classmethod
+    def _from_trusted(
+        cls, datasetType: DatasetType, dataId: DataCoordinate, run: str, id: uuid.UUID
+    ) -> DatasetRef:
+        """Build a reference from parts already checked (registry query results).
+
+        ``dataId`` must be a `DataCoordinate` of the dataset type's dimensions.
+        """
+        ref = object.__new__(cls)
+        ref._datasetType = datasetType
+        ref._dataId = dataId
+        ref._run = run
+        ref._id = id
+        ref._datastore_records = None
+        return ref
+
     # Attributes --------------------------------------------------------------------------
 
     @property

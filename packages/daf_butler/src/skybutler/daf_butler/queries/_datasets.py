@@ -3,7 +3,9 @@
 A search becomes one subquery over the dataset type's tag table (RUN and
 TAGGED collections) and, for calibration types, its calibration table
 (CALIBRATION collections, with the validity range), each joined to
-``dataset`` for the run and ingest date. A ``rank`` column gives each
+``dataset`` for the run and ingest date (in RUN collections the run is the
+collection, and the ingest date a correlated subquery the database drops
+when it is not selected). A ``rank`` column gives each
 collection's position in the search path; find-first keeps, for each
 result row's data ID, the rows of the lowest rank (`FIND_FIRST_RANK`, a
 window function applied by the driver after every other constraint).
@@ -185,7 +187,6 @@ def search_relation(
         return sa.case(positions, value=column, else_=len(positions)).label("rank")
 
     parts: list[sa.Select[Any]] = []
-    tagged = [c.key for c in search.collections if c.type is not CollectionType.CALIBRATION]
     certified = [c.key for c in search.collections if c.type is CollectionType.CALIBRATION]
     if certified and record.calibs is not None:
         c = record.calibs.c
@@ -202,7 +203,9 @@ def search_relation(
             .join_from(record.calibs, dataset, dataset.c.id == c.dataset_id)
             .where(c.dataset_type_id == record.key, c.collection_id.in_(certified))
         )
-    if tagged or not parts:
+    runs = [c.key for c in search.collections if c.type is CollectionType.RUN]
+    tagged = [c.key for c in search.collections if c.type is CollectionType.TAGGED]
+    if runs or tagged or not parts:
         t = record.tags.c
         validity_types = (
             [record.calibs.c[n].type for n in validity_names] if record.calibs is not None else []
@@ -211,19 +214,40 @@ def search_relation(
             sa.cast(sa.null(), validity_types[i]).label(n) if validity_types else sa.null().label(n)
             for i, n in enumerate(validity_names)
         ]
-        parts.append(
-            sa.select(
-                t.dataset_id,
-                t.collection_id,
-                dataset.c.run_id,
-                dataset.c.ingest_date,
-                rank(t.collection_id),
-                *(t[d] for d in dims),
-                *nulls,
+        if runs or not (tagged or parts):
+            # In a RUN collection a dataset's run is the collection itself: no join to
+            # ``dataset`` (a random lookup per row) unless the ingest date is asked for.
+            ingest_date = (
+                sa.select(dataset.c.ingest_date)
+                .where(dataset.c.id == t.dataset_id)
+                .scalar_subquery()
+                .label("ingest_date")
             )
-            .join_from(record.tags, dataset, dataset.c.id == t.dataset_id)
-            .where(t.dataset_type_id == record.key, t.collection_id.in_(tagged))
-        )
+            parts.append(
+                sa.select(
+                    t.dataset_id,
+                    t.collection_id,
+                    t.collection_id.label("run_id"),
+                    ingest_date,
+                    rank(t.collection_id),
+                    *(t[d] for d in dims),
+                    *nulls,
+                ).where(t.dataset_type_id == record.key, t.collection_id.in_(runs))
+            )
+        if tagged:
+            parts.append(
+                sa.select(
+                    t.dataset_id,
+                    t.collection_id,
+                    dataset.c.run_id,
+                    dataset.c.ingest_date,
+                    rank(t.collection_id),
+                    *(t[d] for d in dims),
+                    *nulls,
+                )
+                .join_from(record.tags, dataset, dataset.c.id == t.dataset_id)
+                .where(t.dataset_type_id == record.key, t.collection_id.in_(tagged))
+            )
     union: sa.Select[Any] | sa.CompoundSelect[Any] = (
         parts[0] if len(parts) == 1 else sa.union_all(*parts)
     )

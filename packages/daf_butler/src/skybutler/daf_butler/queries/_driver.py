@@ -13,7 +13,7 @@ __all__ = ["QueryDriver"]
 import dataclasses
 import itertools
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,9 +56,13 @@ class QueryDriver:
         if not plan.post and not plan.constants:
             yield from raw
             return
-        labels = [c.key for c in plan.statement.selected_columns]
+        labels = [str(c.key) for c in plan.statement.selected_columns]
         constants = _labelled(plan.constants)
-        dicts = ({**dict(zip(labels, row, strict=True)), **constants} for row in raw)
+        dicts: Iterator[dict[str, Any]]
+        if constants:
+            dicts = ({**dict(zip(labels, row, strict=True)), **constants} for row in raw)
+        else:
+            dicts = (dict(zip(labels, row, strict=True)) for row in raw)
         passed = plan.post.apply(dicts)
         if plan.needs_distinct_in_python:
             passed = _unique(passed, self._result_key(plan))
@@ -88,11 +92,21 @@ class QueryDriver:
             return lambda row: ()
         return operator.itemgetter(*indices)
 
-    def _is_identity(self, plan: Plan, labels: list[str]) -> bool:
-        """Whether the SQL rows are exactly the values of ``labels``, in order."""
+    def _is_identity(self, plan: Plan, labels: list[str], *, prefix: bool = False) -> bool:
+        """Whether the SQL rows are the values of ``labels`` in order (or start with them)."""
         if plan.post or plan.constants or plan.statement is None:
             return False
-        return [c.key for c in plan.statement.selected_columns] == labels
+        selected = [c.key for c in plan.statement.selected_columns]
+        return (selected[: len(labels)] if prefix else selected) == labels
+
+    def _batches(self, plan: Plan) -> Iterator[Sequence[Any]]:
+        """Yield the result rows in batches (SQL tuples when there is no Python stage)."""
+        if plan.statement is not None and not plan.post and not plan.constants:
+            yield from stream_batches(self.db.engine, plan.statement)
+            return
+        rows = self.rows(plan)
+        while batch := list(itertools.islice(rows, _EXPAND_BATCH)):
+            yield batch
 
     # ------------------------------------------------------------ results
 
@@ -131,22 +145,27 @@ class QueryDriver:
         assert search is not None
         dataset_type = search.dataset_type
         group = dataset_type.dimensions
-        rows = self.rows(plan)
-        getter = self._getter(plan, [key_label(d) for d in group.data_coordinate_keys])
+        labels = [key_label(d) for d in group.data_coordinate_keys]
         ids = self._getter(plan, ["ds__dataset_id", "ds__run_id"])
         runs: dict[int, str] = {}
         by_keys = self.managers.collections.by_keys
+        batches = self._batches(plan)
+        n_keys = len(labels)
+        if self._is_identity(plan, labels, prefix=True):
+            keys: Callable[[Any], tuple[Any, ...]] = lambda row: row[:n_keys]  # noqa: E731
+        else:
+            keys = self._getter(plan, labels)
 
         def refs() -> Iterator[DatasetRef]:
-            make = DataCoordinate.from_full_values
-            for row in rows:
-                dataset_id, run_key = ids(row)
-                run = runs.get(run_key)
-                if run is None:
-                    run = runs[run_key] = by_keys([run_key])[run_key].name
-                yield DatasetRef(
-                    dataset_type, make(group, getter(row)), run, id=dataset_id, conform=False
-                )
+            make = DatasetRef._from_trusted
+            for batch in batches:
+                data_ids = DataCoordinate._from_full_rows(group, [keys(row) for row in batch])
+                for row, data_id in zip(batch, data_ids, strict=True):
+                    dataset_id, run_key = ids(row)
+                    run = runs.get(run_key)
+                    if run is None:
+                        run = runs[run_key] = by_keys([run_key])[run_key].name
+                    yield make(dataset_type, data_id, run, dataset_id)
 
         stream = refs()
         if plan.spec.with_records:

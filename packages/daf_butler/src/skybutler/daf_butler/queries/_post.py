@@ -66,6 +66,10 @@ class Postprocessor:
 
     def apply(self, rows: Iterator[Row]) -> Iterator[Row]:
         """Yield the rows that pass, fanned out."""
+        if not self.fanouts:
+            # The common case (spatial joins): a plain filter, no generator per row.
+            yield from filter(self._passes, rows)
+            return
         for row in rows:
             yield from self._expand(row, 0)
 

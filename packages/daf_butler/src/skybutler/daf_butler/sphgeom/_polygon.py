@@ -47,13 +47,14 @@ class ConvexPolygon(Region):
         Raised if the points have no proper convex hull.
     """
 
-    __slots__ = ("_bound", "_normals", "_vertices")
+    __slots__ = ("_bound", "_cap", "_normals", "_vertices")
 
     TYPE_CODE = 0x70
 
     _vertices: FloatArray
     _normals: FloatArray | None
     _bound: Circle | None
+    _cap: tuple[float, float, float, float] | None
 
     def __init__(self, points: Iterable[UnitVector3d]):
         vertices = _hull(np.array([[p.x(), p.y(), p.z()] for p in points], dtype=np.float64))
@@ -65,6 +66,7 @@ class ConvexPolygon(Region):
         self._vertices = vertices
         self._normals = None
         self._bound = None
+        self._cap = None
 
     @classmethod
     def _from_arrays(cls, vertices: FloatArray, normals: FloatArray | None = None) -> ConvexPolygon:
@@ -73,6 +75,7 @@ class ConvexPolygon(Region):
         polygon._vertices = vertices
         polygon._normals = normals
         polygon._bound = None
+        polygon._cap = None
         return polygon
 
     @classmethod
@@ -292,13 +295,26 @@ def _planar_hull(plane: FloatArray) -> list[int] | None:
     return hull if len(hull) >= 3 else None
 
 
+def _cap(polygon: ConvexPolygon) -> tuple[float, float, float, float]:
+    """Return the bounding cap as plain floats ``(x, y, z, opening)``, computed once."""
+    cap = polygon._cap
+    if cap is None:
+        center, opening = polygon_bounding_cap(polygon._vertices)
+        x, y, z = center.tolist()
+        cap = polygon._cap = (x, y, z, opening)
+    return cap
+
+
 def _polygons_overlap(a: ConvexPolygon, b: ConvexPolygon) -> bool:
     """Return whether two polygons overlap: the hot test of spatial query post-filtering."""
-    ca, cb = a.getBoundingCircle(), b.getBoundingCircle()
-    distance = math.acos(max(-1.0, min(1.0, float(ca._center @ cb._center))))
-    if distance > ca._opening + cb._opening + _TOUCH:
+    # Plain floats: numpy's per-call cost dominates for the caps of most candidate pairs,
+    # which the cap test alone rejects.
+    ax, ay, az, ra = a._cap or _cap(a)
+    bx, by, bz, rb = b._cap or _cap(b)
+    distance = math.acos(max(-1.0, min(1.0, ax * bx + ay * by + az * bz)))
+    if distance > ra + rb + _TOUCH:
         return False
-    if distance + ca._opening + cb._opening >= 0.99 * math.pi:
+    if distance + ra + rb >= 0.99 * math.pi:
         # Not within one hemisphere: separating edges are not guaranteed; test exactly.
         return not a.relate(b) & DISJOINT
     # Within one hemisphere, disjoint convex polygons have an edge great circle with
