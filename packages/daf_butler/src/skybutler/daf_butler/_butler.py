@@ -13,7 +13,7 @@ __all__ = ["Butler"]
 import contextlib
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skybutler.resources import ResourcePath
 
@@ -39,6 +39,9 @@ from .errors import (
     RepositoryExistsError,
 )
 from .registry import Registry, RegistryDefaults
+
+if TYPE_CHECKING:
+    from .transfers import FileDataset, RepoExportContext
 
 _DEFAULT_DATASTORE = {
     "cls": "file",
@@ -677,3 +680,314 @@ class Butler:
         from .queries import query_dimension_records
 
         return query_dimension_records(self._registry, element, **kwargs)
+
+    # ------------------------------------------------------------ life cycle
+
+    def ingest(
+        self,
+        *datasets: FileDataset,
+        transfer: str | None = "auto",
+        record_validation_info: bool = True,
+        skip_existing: bool = False,
+    ) -> None:
+        """Register files written elsewhere as datasets, all in one transaction.
+
+        Parameters
+        ----------
+        *datasets
+            The files, each with the refs of the dataset(s) it holds (IDs and
+            runs are kept; runs are registered if needed) and optionally its
+            formatter (a short name, an upstream class path or a class).
+        transfer
+            ``auto`` (files under the datastore root are used in place, others
+            copied), ``copy``, ``move``, ``link``, ``symlink``,
+            ``relsymlink``, ``hardlink``, ``direct`` (the file stays where it
+            is and is never deleted), or `None` (files already in place).
+        record_validation_info
+            Record each file's size (and checksum, if the datastore keeps them).
+        skip_existing
+            Skip datasets whose ID is already registered instead of failing.
+
+        Raises
+        ------
+        IngestFileError
+            A file is missing or unreadable, or cannot be transferred as
+            asked; nothing is registered.
+        ConflictingDefinitionError
+            A dataset is already registered (without ``skip_existing``).
+        """
+        from ._butler_ingest import ingest
+
+        ingest(
+            self,
+            datasets,
+            transfer=transfer,
+            record_validation_info=record_validation_info,
+            skip_existing=skip_existing,
+        )
+
+    def transfer_from(
+        self,
+        source_butler: Butler,
+        source_refs: Iterable[DatasetRef],
+        transfer: str = "auto",
+        skip_missing: bool = True,
+        register_dataset_types: bool = False,
+        transfer_dimensions: bool = False,
+        dry_run: bool = False,
+    ) -> list[DatasetRef]:
+        """Copy datasets (IDs kept) and their files from another repository.
+
+        Parameters
+        ----------
+        source_butler
+            The repository to copy from (same dimension universe).
+        source_refs
+            The datasets; those already here are skipped.
+        transfer
+            How the files are copied (``auto``, ``copy``, ``link``...).
+        skip_missing
+            Leave out datasets the source datastore does not hold.
+        register_dataset_types
+            Register missing dataset types instead of failing.
+        transfer_dimensions
+            Copy the dimension records the datasets need (and those of
+            elements their dimensions populate).
+        dry_run
+            Only return what would be transferred.
+
+        Returns
+        -------
+        refs
+            The datasets transferred (or that would be).
+
+        Raises
+        ------
+        IncompatibleUniverseError
+            The repositories' dimension universes differ.
+        """
+        from ._butler_transfer import transfer_from
+
+        return transfer_from(
+            self,
+            source_butler,
+            source_refs,
+            transfer=transfer,
+            skip_missing=skip_missing,
+            register_dataset_types=register_dataset_types,
+            transfer_dimensions=transfer_dimensions,
+            dry_run=dry_run,
+        )
+
+    def transfer_dimension_records_from(
+        self, source_butler: Butler, source_refs: Iterable[DatasetRef | DataCoordinate]
+    ) -> None:
+        """Copy the dimension records that datasets need from another repository."""
+        from ._butler_transfer import transfer_dimension_records_from
+
+        transfer_dimension_records_from(self, source_butler, source_refs)
+
+    def retrieveArtifacts(
+        self,
+        refs: Iterable[DatasetRef],
+        destination: str | ResourcePath,
+        transfer: str = "auto",
+        preserve_path: bool = True,
+        overwrite: bool = False,
+    ) -> list[ResourcePath]:
+        """Copy the files of datasets into a directory and return their new URIs.
+
+        Parameters
+        ----------
+        refs
+            The datasets.
+        destination
+            The directory (created if missing).
+        transfer
+            ``auto``, ``copy``, ``link``, ``symlink``, ``relsymlink`` or ``hardlink``.
+        preserve_path
+            Keep the paths relative to the datastore root; else file names only.
+        overwrite
+            Replace existing files; otherwise any existing one stops the copy first.
+        """
+        from ._butler_transfer import retrieve_artifacts
+
+        return retrieve_artifacts(
+            self,
+            refs,
+            destination,
+            transfer=transfer,
+            preserve_path=preserve_path,
+            overwrite=overwrite,
+        )
+
+    def pruneDatasets(
+        self,
+        refs: Iterable[DatasetRef],
+        *,
+        disassociate: bool = True,
+        unstore: bool = False,
+        tags: Iterable[str] = (),
+        purge: bool = False,
+    ) -> None:
+        """Remove datasets from TAGGED collections, from the datastore, or entirely.
+
+        Parameters
+        ----------
+        refs
+            The datasets.
+        disassociate
+            Remove them from the TAGGED collections ``tags``.
+        unstore
+            Delete their files (the datasets stay registered unless ``purge``).
+        tags
+            TAGGED collections to remove them from.
+        purge
+            Remove them from the repository (needs ``disassociate`` and ``unstore``).
+
+        Raises
+        ------
+        RemovalArgumentError
+            The arguments cannot go together (upstream's `TypeError`).
+        """
+        from ._butler_removal import prune_datasets
+
+        prune_datasets(
+            self, refs, disassociate=disassociate, unstore=unstore, tags=tags, purge=purge
+        )
+
+    def removeRuns(
+        self,
+        names: str | Iterable[str],
+        unstore: bool | None = None,
+        *,
+        unlink_from_chains: bool = False,
+    ) -> None:
+        """Remove RUN collections, their datasets and their files.
+
+        Parameters
+        ----------
+        names
+            The runs.
+        unstore
+            Ignored, as upstream does (files are always deleted, except those
+            ingested with ``direct``).
+        unlink_from_chains
+            Remove the runs from the chains holding them first (else those
+            chains make the removal fail).
+
+        Raises
+        ------
+        RemovalArgumentError
+            A collection is not a RUN.
+        OrphanedRecordError
+            A run is in a chain and ``unlink_from_chains`` is false.
+        """
+        from ._butler_removal import remove_runs
+
+        remove_runs(self, names, unlink_from_chains=unlink_from_chains)
+
+    # ------------------------------------------------------------ export and import
+
+    @contextlib.contextmanager
+    def export(
+        self,
+        *,
+        directory: str | ResourcePath | None = None,
+        filename: str | ResourcePath | None = None,
+        format: str = "yaml",
+        transfer: str | None = None,
+    ) -> Iterator[RepoExportContext]:
+        """Export datasets, their files and what they need, in upstream's YAML format.
+
+        Save what to export on the yielded `RepoExportContext`
+        (``saveDatasets``, ``saveDataIds``, ``saveDimensionData``,
+        ``saveCollection``); the export file is written when the block ends
+        without an error.
+
+        Parameters
+        ----------
+        directory
+            Where the export file and the files of the datasets go.
+        filename
+            The export file, relative to ``directory`` (default
+            ``export.yaml``).
+        format
+            The file format; only ``yaml``.
+        transfer
+            How dataset files get into ``directory`` (``copy``, ``link``,
+            ``symlink``, ``relsymlink``, ``hardlink``, ``auto``), each at its
+            path in the datastore; ``direct`` writes their absolute URIs;
+            `None` writes their paths in the datastore and transfers nothing.
+
+        Raises
+        ------
+        RepoTransferError
+            The format or transfer mode is not supported, or a file cannot be
+            transferred (the files already transferred are removed).
+        """
+        from ._butler_export import export
+
+        with export(
+            self, directory=directory, filename=filename, format=format, transfer=transfer
+        ) as context:
+            yield context
+
+    def import_(
+        self,
+        *,
+        directory: str | ResourcePath | None = None,
+        filename: str | ResourcePath | None = None,
+        format: str = "yaml",
+        transfer: str | None = None,
+        skip_dimensions: Iterable[str] | None = None,
+        record_validation_info: bool = True,
+        without_datastore: bool = False,
+    ) -> None:
+        """Import an export file and the files of its datasets, in one transaction.
+
+        Parameters
+        ----------
+        directory
+            The export directory: the export file's paths are relative to it
+            (to the datastore root when `None`).
+        filename
+            The export file, relative to ``directory`` (default
+            ``export.yaml``).
+        format
+            The file format; only ``yaml``.
+        transfer
+            How files get into the datastore: `None` (they are under its root
+            already), ``auto``, ``copy``, ``move``, ``link``, ``symlink``,
+            ``relsymlink``, ``hardlink`` or ``direct`` (their URIs are
+            recorded as they are).
+        skip_dimensions
+            Elements whose records are not imported.
+        record_validation_info
+            Record each file's size (and checksum, if the datastore keeps them).
+        without_datastore
+            Import the registry contents only.
+
+        Raises
+        ------
+        RepoImportError
+            The file is not a supported export, or an entry in it is malformed
+            (the message names the line).
+        RepoTransferError
+            The format or transfer mode is not supported, or a file is missing
+            or cannot be transferred.
+        ConflictingDefinitionError
+            What the file holds conflicts with what the repository holds.
+        """
+        from ._butler_export import import_
+
+        import_(
+            self,
+            directory=directory,
+            filename=filename,
+            format=format,
+            transfer=transfer,
+            skip_dimensions=skip_dimensions,
+            record_validation_info=record_validation_info,
+            without_datastore=without_datastore,
+        )

@@ -31,7 +31,9 @@ for code written against upstream::
     ├── DatasetNotFoundError (LookupError)       no dataset with the given ID
     ├── RepositoryExistsError (FileExistsError)  ``butler create`` over an existing repository
     ├── RepositoryNotFoundError (FileNotFoundError)  no ``butler.yaml`` where a repository should be
+    ├── RemovalArgumentError (TypeError)         removal arguments that cannot go together
     ├── RepoTransferError                        exporting or importing a repository's contents
+    │   ├── IncompatibleUniverseError (ValueError)  repositories of different universes
     │   └── RepoImportError (ValueError)         an export file that cannot be imported
     ├── DatastoreError
     │   ├── DatastoreConfigError (ValueError)      a datastore configuration that cannot work
@@ -39,6 +41,7 @@ for code written against upstream::
     │   ├── DatasetAlreadyStoredError (FileExistsError)  a put of a dataset already stored
     │   ├── FileNotFoundInDatastoreError (FileNotFoundError)  no stored artifact for a dataset
     │   ├── FileTemplateError (ValueError)         a file template that is malformed or not unique
+    │   ├── IngestFileError (OSError)              a file to ingest that is missing or unreadable
     │   └── FormatterError
     │       ├── FileIntegrityError                 a file whose size or checksum changed
     │       ├── FormatterNotFoundError (KeyError)  no formatter for a dataset or a short name
@@ -89,7 +92,9 @@ __all__ = [
     "FormatterNotFoundError",
     "FormatterWriteError",
     "IncompatibleSchemaVersionError",
+    "IncompatibleUniverseError",
     "InconsistentDataIdError",
+    "IngestFileError",
     "InvalidQueryError",
     "InvalidRegionEncodingError",
     "MissingCollectionError",
@@ -101,6 +106,7 @@ __all__ = [
     "ReadOnlyDatabaseError",
     "RegionError",
     "RegistryError",
+    "RemovalArgumentError",
     "RepoImportError",
     "RepoTransferError",
     "RepositoryExistsError",
@@ -362,3 +368,15 @@ class RepositoryExistsError(ButlerError, FileExistsError):
 
 class RepositoryNotFoundError(ButlerError, FileNotFoundError):
     """No repository (no ``butler.yaml``) exists at the given location."""
+
+
+class IngestFileError(DatastoreError, OSError):
+    """A file to ingest is missing or unreadable, or cannot be transferred as asked."""
+
+
+class IncompatibleUniverseError(RepoTransferError, ValueError):
+    """Two repositories' dimension universes differ, so datasets cannot move between them."""
+
+
+class RemovalArgumentError(ButlerError, TypeError):
+    """A removal was asked with arguments that cannot go together (upstream's `TypeError`)."""

@@ -23,8 +23,8 @@ import dataclasses
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Protocol
 
 from ..errors import ConflictingDefinitionError
 
@@ -88,6 +88,9 @@ class StoredFileInfo:
 class DatastoreRecordStore(ABC):
     """Records of one datastore and which datasets it holds."""
 
+    persistent: ClassVar[bool] = False
+    """Whether records outlive the process (files without records are then orphans)."""
+
     @abstractmethod
     def add(self, infos: Sequence[StoredFileInfo]) -> None:
         """Store records, and mark their datasets held, in one step.
@@ -121,6 +124,24 @@ class DatastoreRecordStore(ABC):
     def transaction(self) -> contextlib.AbstractContextManager[None]:
         """Group calls so that they succeed or fail together."""
         return contextlib.nullcontext()
+
+    def when_resolved(self, hook: Callable[[bool], None]) -> None:
+        """Call ``hook(True)`` once records added now are committed, ``hook(False)`` if undone."""
+        hook(True)
+
+    def is_writeable(self) -> bool:
+        """Return whether records can be changed."""
+        return True
+
+    def paths_in_use(self, paths: Iterable[str]) -> set[str]:
+        """Return those of the paths that a held (not trashed) dataset's record names."""
+        wanted = set(paths)
+        held = self.fetch(self.held_ids())
+        return {info.path for infos in held.values() for info in infos if info.path in wanted}
+
+    def held_ids(self) -> set[uuid.UUID]:
+        """Return the IDs of every held dataset (used by the default `paths_in_use`)."""
+        return set()
 
 
 def _group(infos: Iterable[StoredFileInfo]) -> dict[uuid.UUID, list[StoredFileInfo]]:
@@ -156,6 +177,9 @@ class InMemoryRecordStore(DatastoreRecordStore):
     def known(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         return {i for i in ids if i in self._records and i not in self._trash}
 
+    def held_ids(self) -> set[uuid.UUID]:
+        return set(self._records) - self._trash
+
     def trash(self, ids: Iterable[uuid.UUID]) -> None:
         with self._lock:
             self._trash.update(i for i in ids if i in self._records)
@@ -180,6 +204,9 @@ class RegistryRecordsProtocol(Protocol):
     def trashed(self) -> list[dict[str, Any]]: ...
     def remove(self, ids: Iterable[uuid.UUID]) -> None: ...
     def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+    def when_resolved(self, hook: Callable[[bool], None]) -> None: ...
+    def is_writeable(self) -> bool: ...
+    def paths_in_use(self, paths: Iterable[str]) -> set[str]: ...
 
 
 class RegistryRecordStore(DatastoreRecordStore):
@@ -191,8 +218,19 @@ class RegistryRecordStore(DatastoreRecordStore):
         The registry's records of this datastore.
     """
 
+    persistent: ClassVar[bool] = True
+
     def __init__(self, storage: RegistryRecordsProtocol) -> None:
         self._storage = storage
+
+    def when_resolved(self, hook: Callable[[bool], None]) -> None:
+        self._storage.when_resolved(hook)
+
+    def is_writeable(self) -> bool:
+        return self._storage.is_writeable()
+
+    def paths_in_use(self, paths: Iterable[str]) -> set[str]:
+        return self._storage.paths_in_use(paths)
 
     def add(self, infos: Sequence[StoredFileInfo]) -> None:
         self._storage.add([info.to_record() for info in infos])

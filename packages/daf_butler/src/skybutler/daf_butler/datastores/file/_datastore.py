@@ -29,6 +29,7 @@ from ...errors import (
     DatastoreUnavailableError,
     FileTemplateError,
     FormatterError,
+    IngestFileError,
     StorageClassConversionError,
 )
 from ...formatters import FormatterFactory
@@ -37,6 +38,7 @@ from .._records import DatastoreRecordStore, InMemoryRecordStore, StoredFileInfo
 from ._cache import DatastoreCacheManager
 from ._composites import CompositesMap
 from ._get import FileReader
+from ._journal import WriteJournal, recover_journals
 from ._put import FileWriter
 from ._templates import FileTemplates
 
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from ..._dataset_ref import DatasetRef
     from ..._storage_class import StorageClass
     from ...dimensions import DimensionUniverse
+    from ...transfers import FileDataset
 
 _RECORD_CACHE_LIMIT = 200_000
 
@@ -129,6 +132,46 @@ class FileDatastore(Datastore):
         self._store = record_store if record_store is not None else InMemoryRecordStore()
         self._records: dict[uuid.UUID, list[StoredFileInfo]] = {}
         self._validated: set[str] = set()
+        self._journal: WriteJournal | None = None
+        if self.root.isLocal and self._store.persistent:
+            self._journal = WriteJournal(self.root.ospath)
+            if self._store.is_writeable():
+                self.recover()
+
+    def recover(self) -> int:
+        """Delete files left by writers killed before their records were committed.
+
+        Runs when a writeable repository is opened; only files listed in the
+        journals of dead writers are considered (see `recover_journals`).
+
+        Returns
+        -------
+        count
+            The number of files deleted.
+        """
+        if self._journal is None:
+            return 0
+
+        def recorded(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+            return {k: [i.path for i in v] for k, v in self._store.fetch(ids).items()}
+
+        return recover_journals(self.root.ospath, recorded)
+
+    def _journal_begin(self, entries: Iterable[tuple[uuid.UUID, str]]) -> str | None:
+        """Journal files about to be created; resolved by `_journal_resolve`."""
+        if self._journal is None:
+            return None
+        return self._journal.begin(entries)
+
+    def _journal_resolve(self, batch: str | None, *, stored: bool) -> None:
+        """Mark a batch done once its records commit or roll back (now if none were stored)."""
+        journal = self._journal
+        if journal is None or batch is None:
+            return
+        if stored:
+            self._store.when_resolved(lambda _committed: journal.done(batch))
+        else:
+            journal.done(batch)
 
     def roots(self) -> dict[str, ResourcePath | None]:
         return {self.name: self.root}
@@ -280,22 +323,27 @@ class FileDatastore(Datastore):
         stored = [str(ref) for _, ref in pairs if ref.id in self._records]
         if stored:
             raise self._already(stored)
+        artifacts = []
+        for obj, ref in pairs:
+            self._check_type(ref)
+            artifacts.extend(self._writer.plan(self._conform(obj, ref), ref))
+        batch = self._journal_begin((a.ref.id, a.path) for a in artifacts)
         infos: list[StoredFileInfo] = []
         written: list[ResourcePath] = []
         try:
-            for obj, ref in pairs:
-                self._check_type(ref)
-                for artifact in self._writer.plan(self._conform(obj, ref), ref):
-                    info, uri = self._writer.write(artifact)
-                    infos.append(info)
-                    written.append(uri)
+            for artifact in artifacts:
+                info, uri = self._writer.write(artifact)
+                infos.append(info)
+                written.append(uri)
             try:
                 self._store.add(infos)
             except ConflictingDefinitionError:
                 raise self._already([str(ref) for _, ref in pairs]) from None
         except BaseException:
             self._delete(written)
+            self._journal_resolve(batch, stored=False)
             raise
+        self._journal_resolve(batch, stored=True)
         self._remember(infos)
         ids = [ref.id for _, ref in pairs]
         self._register_undo("put", lambda: self._undo_put(ids, written))
@@ -318,6 +366,74 @@ class FileDatastore(Datastore):
             with contextlib.suppress(FileNotFoundError, ResourceError):
                 uri.remove()
 
+    # ------------------------------------------------------------ ingest
+
+    def ingest(
+        self,
+        *datasets: FileDataset,
+        transfer: str | None = "auto",
+        record_validation_info: bool = True,
+        directory: ResourcePath | None = None,
+    ) -> list[DatasetRef]:
+        """Store files written elsewhere as the datasets they hold (see `_ingest`).
+
+        Every file is checked before any is transferred; records of all of
+        them are written in one batch. The datasets must be registered.
+
+        Parameters
+        ----------
+        *datasets
+            The files and the datasets each holds.
+        transfer
+            How files get here: ``auto``, ``copy``, ``move``, ``link``,
+            ``symlink``, ``relsymlink``, ``hardlink``, ``direct``, or `None`
+            for files already under the root.
+        record_validation_info
+            Record each file's size (and checksum, if configured).
+        directory
+            Relative paths are taken from here (default: the current directory).
+
+        Returns
+        -------
+        refs
+            The datasets ingested.
+
+        Raises
+        ------
+        IngestFileError
+            A file is missing, unreadable or cannot be transferred as asked.
+        DatasetAlreadyStoredError
+            A dataset is already stored, or a destination file exists.
+        """
+        from ...cli import progress
+        from ._ingest import IngestRun, plan_ingest
+
+        plans = plan_ingest(self, datasets, transfer, directory)
+        run = IngestRun(self, record_validation_info)
+        batch = self._journal_begin((p.refs[0].id, p.path) for p in plans if p.mode is not None)
+        infos: list[StoredFileInfo] = []
+        try:
+            for plan in progress.iterate(plans, desc="Ingesting files", total=len(plans)):
+                try:
+                    infos.extend(run.infos(plan))
+                except (OSError, ResourceError) as exc:
+                    raise IngestFileError(
+                        f"Cannot {plan.mode} {plan.source} to {plan.path} under {self.root}: "
+                        f"{exc}. Nothing was ingested."
+                    ) from exc
+            self._store.add(infos)
+        except BaseException:
+            self._delete(run.created)
+            self._journal_resolve(batch, stored=False)
+            raise
+        self._journal_resolve(batch, stored=True)
+        if run.moved:
+            self._store.when_resolved(lambda committed: run.delete_sources() if committed else None)
+        self._remember(infos)
+        ids = [info.dataset_id for info in infos]
+        self._register_undo("ingest", lambda: self._undo_put(ids, run.created))
+        return [ref for plan in plans for ref in plan.refs]
+
     # ------------------------------------------------------------ removal
 
     def trash(self, refs: DatasetRef | Iterable[DatasetRef], ignore_errors: bool = True) -> None:
@@ -327,26 +443,61 @@ class FileDatastore(Datastore):
             for ref, present in known.items():
                 if not present:
                     raise self._missing(ref)
-        ids = [ref.id for ref in wanted]
-        self._store.trash(ids)
-        self._forget_cached(ids)
-        self.cacheManager.remove(ids)
+        self.trash_ids([ref.id for ref in wanted])
+
+    def trash_ids(self, ids: Iterable[uuid.UUID]) -> None:
+        """Trash datasets given by ID alone (bulk removals need no refs); ignore unknown IDs."""
+        wanted = list(ids)
+        self._store.trash(wanted)
+        self._forget_cached(wanted)
+        self.cacheManager.remove(wanted)
 
     def emptyTrash(self, ignore_errors: bool = True) -> None:
+        """Delete the files of trashed datasets, then their records; safe to repeat.
+
+        A file another (held) dataset's record still names is kept; files
+        outside the root ("direct" ingest) are never deleted. Records go
+        only once their files are gone, so an interrupted call is finished
+        by the next one.
+
+        Raises
+        ------
+        DatastoreUnavailableError
+            A file cannot be deleted and ``ignore_errors`` is false.
+        """
         trashed = self._store.trashed()
-        for infos in trashed.values():
-            for info in infos:
-                if "://" in info.path or info.path.startswith("/"):
-                    continue  # not owned by the datastore ("direct" ingest)
-                uri = self._reader.uri(info)
-                try:
-                    uri.remove()
-                except FileNotFoundError:
-                    pass
-                except ResourceError as exc:
-                    if not ignore_errors:
-                        raise DatastoreUnavailableError(f"Cannot delete {uri}: {exc}") from exc
-        self._store.remove(trashed)
+        if not trashed:
+            return
+        owned = {
+            info.path
+            for infos in trashed.values()
+            for info in infos
+            if "://" not in info.path and not info.path.startswith("/")
+        }
+        doomed = owned - self._store.paths_in_use(owned) if owned else set()
+        failed = self._delete_paths(doomed, ignore_errors)
+        done = [i for i, infos in trashed.items() if not any(f.path in failed for f in infos)]
+        self._store.remove(done)
+
+    def _delete_paths(self, paths: Iterable[str], ignore_errors: bool) -> set[str]:
+        failed: set[str] = set()
+        local_root = self.root.ospath if self.root.isLocal else None
+        for path in sorted(paths):
+            try:
+                if local_root is not None:
+                    os.unlink(os.path.join(local_root, path))
+                else:
+                    self._writer.uri(path).remove()
+            except FileNotFoundError:
+                pass
+            except (OSError, ResourceError) as exc:
+                if not ignore_errors:
+                    raise DatastoreUnavailableError(
+                        f"Cannot delete {path} under {self.root}: {exc}. Fix the permissions or "
+                        "the connection and call emptyTrash again."
+                    ) from exc
+                failed.add(path)
+        return failed
 
     def forget(self, refs: Iterable[DatasetRef]) -> None:
         ids = [ref.id for ref in refs]
@@ -378,23 +529,31 @@ class FileDatastore(Datastore):
         todo = [ref for ref in wanted if not held[ref]]
         source_infos = source._infos(todo)
         infos: list[StoredFileInfo] = []
-        written: list[ResourcePath] = []
+        copies: dict[str, ResourcePath] = {}
         copied = []
+        for ref in todo:
+            for info in source_infos.get(ref.id, ()):
+                if "://" not in info.path and not info.path.startswith("/"):
+                    copies.setdefault(info.path, source._reader.uri(info))
+                infos.append(info)
+            if ref.id in source_infos:
+                copied.append(ref)
+        batch = self._journal_begin((i.dataset_id, i.path) for i in infos if i.path in copies)
+        written: list[ResourcePath] = []
         try:
-            for ref in todo:
-                for info in source_infos.get(ref.id, ()):
-                    if "://" not in info.path and not info.path.startswith("/"):
-                        target = self._writer.uri(info.path)
-                        target.transfer_from(source._reader.uri(info), transfer=transfer)
-                        written.append(target)
-                    infos.append(info)
-                if ref.id in source_infos:
-                    copied.append(ref)
+            for path, source_uri in copies.items():
+                target = self._writer.uri(path)
+                target.transfer_from(source_uri, transfer=transfer)
+                written.append(target)
             self._store.add(infos)
         except BaseException:
             self._delete(written)
+            self._journal_resolve(batch, stored=False)
             raise
+        self._journal_resolve(batch, stored=True)
         self._remember(infos)
+        ids = [ref.id for ref in copied]
+        self._register_undo("transfer", lambda: self._undo_put(ids, written))
         return copied
 
     def validateConfiguration(self, entities: Iterable[Any], logFailures: bool = False) -> None:

@@ -191,7 +191,10 @@ class FileWriter:
             raise DatastoreUnavailableError(
                 f"Cannot create directory {directory} for {artifact.ref}: {exc}."
             ) from exc
-        temporary = os.path.join(directory, f".{uuid.uuid4().hex}.tmp")
+        # Named after the target so that recovery after a kill finds it (see _journal).
+        temporary = os.path.join(
+            directory, f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}.tmp"
+        )
         try:
             data = self._serialize(artifact, temporary)
             if data is not None:

@@ -78,14 +78,33 @@ class DatastoreBridge:
         return found
 
     def move_to_trash(self, ids: Iterable[uuid.UUID]) -> None:
-        """Move datasets from the locations to the trash, in one transaction."""
-        rows = self._rows(ids)
-        if not rows:
+        """Move datasets from the locations to the trash, in one transaction.
+
+        Runs two set statements per chunk of IDs (an ``INSERT ... SELECT``
+        and a ``DELETE``), never one per dataset; IDs the datastore does not
+        hold are ignored.
+        """
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
             return
+        location, trash = self._location, self._trash
+        name = self.datastore_name
 
         def work() -> None:
-            self._db.ensure(self._trash, rows)
-            self._db.delete(self._location, ["datastore_name", "dataset_id"], rows)
+            with self._db.transaction(write=True) as connection:
+                for start in range(0, len(wanted), _CHUNK):
+                    chunk = wanted[start : start + _CHUNK]
+                    held = sa.select(location.c.datastore_name, location.c.dataset_id).where(
+                        location.c.datastore_name == name, location.c.dataset_id.in_(chunk)
+                    )
+                    connection.execute(
+                        trash.insert().from_select(["datastore_name", "dataset_id"], held)
+                    )
+                    connection.execute(
+                        location.delete().where(
+                            location.c.datastore_name == name, location.c.dataset_id.in_(chunk)
+                        )
+                    )
 
         self._db.run(work, write=True)
 

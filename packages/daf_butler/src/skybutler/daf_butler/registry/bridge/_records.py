@@ -11,7 +11,7 @@ __all__ = ["RegistryDatastoreRecords"]
 
 import contextlib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -66,6 +66,39 @@ class RegistryDatastoreRecords:
         """Group several calls in one registry transaction."""
         with self._db.transaction(write=True, savepoint=True):
             yield
+
+    def when_resolved(self, hook: Callable[[bool], None]) -> None:
+        """Call ``hook(True)`` when the open transaction commits, ``hook(False)`` if it rolls back.
+
+        Without an open transaction, what was written is already committed.
+        """
+        if not self._db.in_transaction():
+            hook(True)
+            return
+        self._db.on_commit(lambda: hook(True))
+        self._db.on_rollback(lambda: hook(False))
+
+    def is_writeable(self) -> bool:
+        """Return whether the registry database may be written."""
+        return self._db.is_writeable()
+
+    def paths_in_use(self, paths: Iterable[str]) -> set[str]:
+        """Return those of the paths that a record of a held (not trashed) dataset names."""
+        wanted = list(dict.fromkeys(paths))
+        table = self._records._table
+        trash = self._bridge._trash
+        found: set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            statement = sa.select(table.c.path).where(
+                table.c.path.in_(wanted[start : start + _CHUNK]),
+                ~table.c.dataset_id.in_(
+                    sa.select(trash.c.dataset_id).where(
+                        trash.c.datastore_name == self.datastore_name
+                    )
+                ),
+            )
+            found.update(str(row[0]) for row in self._db.fetch_all(statement))
+        return found
 
     def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert record rows and the location of each dataset, in one transaction."""

@@ -1,0 +1,321 @@
+"""Ingest: files written elsewhere become datasets of a `FileDatastore`.
+
+`plan_ingest` checks everything first (the file exists and can be read, the
+transfer mode works for it, the formatter is known, nothing is already at
+the destination) so that a bad file stops the ingest before any file is
+created or any record written. `IngestRun` then transfers the files,
+journalled (see `_journal`) so that a killed ingest leaves no orphans.
+
+Transfer modes: ``copy``, ``move``, ``link`` (a hard link, else a symbolic
+one), ``symlink``, ``relsymlink``, ``hardlink``, ``direct`` (record the
+absolute URI; the datastore never deletes the file), ``auto`` (files
+already under the root are used in place, others copied) and `None` (files
+must already be under the root). ``move`` links or copies first and deletes
+the source only once the records are committed, so a failure never loses it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TRANSFER_MODES", "IngestPlan", "IngestRun", "formatter_name", "plan_ingest"]
+
+import contextlib
+import dataclasses
+import errno
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from skybutler.resources import ResourcePath
+
+from ...errors import (
+    DatasetAlreadyStoredError,
+    DatasetTypeNotSupportedError,
+    FileTemplateError,
+    IngestFileError,
+)
+from ...formatters import FORMATTERS, Formatter
+from .._records import StoredFileInfo
+from ._put import checksum_file
+
+if TYPE_CHECKING:
+    from ..._dataset_ref import DatasetRef
+    from ...transfers import FileDataset
+    from ._datastore import FileDatastore
+
+TRANSFER_MODES = ("auto", "copy", "move", "link", "symlink", "relsymlink", "hardlink", "direct")
+"""Transfer modes of ingest (`None`, too, for files already in place)."""
+
+_MAX_PATH = 256
+
+
+def formatter_name(formatter: Any) -> str:
+    """Return the short name of a formatter given as a name, upstream class path, class or object.
+
+    Raises
+    ------
+    FormatterNotFoundError
+        No formatter is known by that name.
+    """
+    if isinstance(formatter, Formatter) or (
+        isinstance(formatter, type) and issubclass(formatter, Formatter)
+    ):
+        name = formatter.name
+    else:
+        name = FORMATTERS.canonical(str(formatter))
+    FORMATTERS.load(name)  # raises FormatterNotFoundError, listing the known names
+    return name
+
+
+@dataclasses.dataclass(slots=True)
+class IngestPlan:
+    """What to do with one file."""
+
+    source: ResourcePath
+    """The file as given."""
+    refs: list[DatasetRef]
+    """The datasets it holds."""
+    formatter: str
+    """Short name of the formatter that reads it."""
+    path: str
+    """The path recorded: relative to the root, or an absolute URI (``direct``)."""
+    mode: str | None
+    """The transfer to make; `None` when the file is used where it is."""
+
+
+def _source(path: Any, directory: ResourcePath | None) -> ResourcePath:
+    if isinstance(path, ResourcePath):
+        return path
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    if directory is not None and "://" not in text and not os.path.isabs(text):
+        return directory.join(text, forceDirectory=False)
+    return ResourcePath(text, forceDirectory=False)
+
+
+def _inside(root: ResourcePath, source: ResourcePath) -> str | None:
+    """Return the path of ``source`` relative to ``root``, or `None` if outside it."""
+    if root.isLocal and source.isLocal:
+        base = os.path.abspath(root.ospath)
+        full = os.path.abspath(source.ospath)
+        return os.path.relpath(full, base) if full.startswith(base.rstrip("/") + "/") else None
+    return source.relative_to(root)
+
+
+def _check_readable(source: ResourcePath, dataset: Any) -> None:
+    if source.isLocal:
+        where = source.ospath
+        try:
+            status = os.stat(where)
+        except FileNotFoundError:
+            raise IngestFileError(
+                f"Cannot ingest {dataset}: the file {where} does not exist. Check the path "
+                "(relative paths are taken from the current directory); nothing was ingested."
+            ) from None
+        if not os.path.isfile(where) or not os.access(where, os.R_OK):
+            what = "is not a regular file" if not os.path.isfile(where) else "cannot be read"
+            raise IngestFileError(
+                f"Cannot ingest {dataset}: {where} {what} (mode {oct(status.st_mode)}). Fix its "
+                "permissions or the path; nothing was ingested."
+            )
+    elif not source.exists():
+        raise IngestFileError(
+            f"Cannot ingest {dataset}: {source} does not exist; nothing was ingested."
+        )
+
+
+def plan_ingest(
+    datastore: FileDatastore,
+    datasets: Sequence[FileDataset],
+    transfer: str | None,
+    directory: ResourcePath | None = None,
+) -> list[IngestPlan]:
+    """Check the files and return what to do with each, changing nothing.
+
+    Raises
+    ------
+    IngestFileError
+        A file is missing or cannot be read, or the mode cannot be used for it.
+    DatasetAlreadyStoredError
+        A dataset is already stored, or a file is already at a destination.
+    DatasetTypeNotSupportedError
+        The datastore's constraints reject a dataset.
+    FormatterNotFoundError
+        A formatter is unknown, or none is configured for a dataset.
+    """
+    if transfer is not None and transfer not in TRANSFER_MODES:
+        raise IngestFileError(
+            f"Unknown transfer mode {transfer!r}; use one of {list(TRANSFER_MODES)} or None."
+        )
+    root = datastore.root
+    plans: list[IngestPlan] = []
+    destinations: dict[str, Any] = {}
+    for dataset in datasets:
+        ref = dataset.refs[0]
+        for one in dataset.refs:
+            if not datastore.constraints.accepts(one):
+                raise DatasetTypeNotSupportedError(
+                    f"Cannot ingest {one}: the constraints of datastore {datastore.name!r} "
+                    "reject it; change its 'constraints' configuration."
+                )
+        source = _source(dataset.path, directory if transfer is not None else root)
+        _check_readable(source, dataset.path)
+        if dataset.formatter is not None:
+            formatter = formatter_name(dataset.formatter)
+        else:
+            formatter = datastore.formatterFactory.lookup(ref).name
+        inside = _inside(root, source) if transfer in (None, "auto") else None
+        if inside is not None:
+            plans.append(IngestPlan(source, dataset.refs, formatter, inside, None))
+            continue
+        if transfer is None:
+            raise IngestFileError(
+                f"Cannot ingest {source} with transfer=None: it is not under the datastore root "
+                f"{root}. Choose a transfer mode such as 'copy'."
+            )
+        if transfer == "direct":
+            plans.append(IngestPlan(source, dataset.refs, formatter, source.geturl(), None))
+            continue
+        if transfer != "copy" and transfer != "auto" and not (source.isLocal and root.isLocal):
+            raise IngestFileError(
+                f"Transfer mode {transfer!r} needs {source} and the root {root} on the local "
+                "file system; use 'copy' or 'direct'."
+            )
+        datastore._check_type(ref)
+        path = datastore.templates.getTemplate(ref).format(ref, None) + source.getExtension()
+        if len(path) > _MAX_PATH:
+            raise FileTemplateError(
+                f"The path {path!r} for {source} is {len(path)} characters long; the records hold "
+                f"at most {_MAX_PATH}. Use a shorter file template for {ref.datasetType.name!r}."
+            )
+        if path in destinations:
+            raise DatasetAlreadyStoredError(
+                f"Files {destinations[path]} and {dataset.path} would both be stored at {path}; "
+                "give each file its own data ID, or put the datasets in one FileDataset."
+            )
+        destinations[path] = dataset.path
+        mode = "copy" if transfer == "auto" else transfer
+        plans.append(IngestPlan(source, dataset.refs, formatter, path, mode))
+    _check_destinations(datastore, plans)
+    return plans
+
+
+def _check_destinations(datastore: FileDatastore, plans: Sequence[IngestPlan]) -> None:
+    refs = [ref for plan in plans for ref in plan.refs]
+    held = [ref for ref, known in datastore.knows_these(refs).items() if known]
+    if held:
+        raise datastore._already([str(ref) for ref in held])
+    root = datastore.root
+    targets = [plan.path for plan in plans if plan.mode is not None]
+    if root.isLocal:
+        base = root.ospath
+        taken = [p for p in targets if os.path.lexists(os.path.join(base, p))]
+    else:
+        present = ResourcePath.mexists(root.join(p, forceDirectory=False) for p in targets)
+        taken = [str(uri) for uri, there in present.items() if there]
+    if taken:
+        raise DatasetAlreadyStoredError(
+            f"Cannot ingest: {len(taken)} destination(s) already exist under {root}, e.g. "
+            f"{taken[0]}. Remove them if left over from an earlier failure, or use another run."
+        )
+
+
+class IngestRun:
+    """Transfers the files of checked plans and returns their records.
+
+    Parameters
+    ----------
+    datastore
+        The datastore ingesting.
+    record_validation_info
+        Record each file's size (and checksum, if the datastore keeps them).
+    """
+
+    def __init__(self, datastore: FileDatastore, record_validation_info: bool) -> None:
+        self._root = datastore.root
+        self._checksum = datastore._writer.checksum and record_validation_info
+        self._sizes = record_validation_info
+        self._directories: set[str] = set()
+        self.created: list[ResourcePath] = []
+        """Files made under the root (deleted again if the ingest fails)."""
+        self.moved: list[ResourcePath] = []
+        """Sources of ``move`` transfers, to delete once the records are committed."""
+
+    def infos(self, plan: IngestPlan) -> list[StoredFileInfo]:
+        """Transfer one file and return the records of its datasets."""
+        local = self._root.isLocal and plan.source.isLocal
+        target = os.path.join(self._root.ospath, plan.path) if local else ""
+        if plan.mode is not None:
+            if local:
+                self._transfer_local(plan.source.ospath, target, plan.mode)
+            else:
+                uri = self._root.join(plan.path, forceDirectory=False)
+                uri.transfer_from(plan.source, transfer="copy")
+            self.created.append(self._root.join(plan.path, forceDirectory=False))
+            if plan.mode == "move":
+                self.moved.append(plan.source)
+        size: int | None = None
+        digest: str | None = None
+        if self._sizes or self._checksum:
+            if plan.source.isLocal:
+                readable = plan.source.ospath
+                size = os.stat(readable).st_size
+                digest = checksum_file(readable) if self._checksum else None
+            else:
+                size = plan.source.size()
+        return [
+            StoredFileInfo(
+                dataset_id=ref.id,
+                path=plan.path,
+                formatter=plan.formatter,
+                storage_class=ref.datasetType.storageClass_name,
+                component=None,
+                checksum=digest,
+                file_size=size,
+            )
+            for ref in plan.refs
+        ]
+
+    def _transfer_local(self, source: str, target: str, mode: str) -> None:
+        directory = os.path.dirname(target)
+        if directory not in self._directories:
+            os.makedirs(directory, exist_ok=True)
+            self._directories.add(directory)
+        source = os.path.abspath(source)
+        if mode in ("hardlink", "link", "move"):
+            try:
+                os.link(source, target)
+                return
+            except OSError as exc:
+                if mode == "hardlink" or (mode == "move" and exc.errno not in _NO_LINK):
+                    raise
+                if mode == "link":
+                    os.symlink(source, target)
+                    return
+        if mode == "symlink":
+            os.symlink(source, target)
+        elif mode == "relsymlink":
+            os.symlink(os.path.relpath(source, directory), target)
+        else:  # copy, or a move across file systems: copy under a temporary name first
+            temporary = os.path.join(
+                directory, f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}.tmp"
+            )
+            try:
+                shutil.copyfile(source, temporary)
+                os.rename(temporary, target)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+                raise
+
+    def delete_sources(self) -> None:
+        """Delete the sources of ``move`` transfers (called once records are committed)."""
+        for uri in self.moved:
+            with contextlib.suppress(FileNotFoundError):
+                if uri.isLocal:
+                    os.unlink(uri.ospath)
+                else:
+                    uri.remove()
+
+
+_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP}
