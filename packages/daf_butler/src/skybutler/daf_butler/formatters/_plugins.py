@@ -94,6 +94,10 @@ class PluginTable(Generic[_T]):
         if name not in self._builtins:
             self._loaded.pop(name, None)
 
+    def aliases_of(self, name: str) -> list[str]:
+        """Return the other accepted spellings (upstream class paths) of a short name."""
+        return sorted(alias for alias, short in self._aliases.items() if short == name)
+
     def names(self) -> list[str]:
         """Return every known short name (built-in and installed)."""
         return sorted({*self._builtins, *self._plugin_values(), *self._loaded})
