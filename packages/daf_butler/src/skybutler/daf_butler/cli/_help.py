@@ -15,6 +15,8 @@ SHORT_HELP: dict[str, str] = {
     "config-dump": "Print the configuration of a repository.",
     "config-validate": "Check that a repository can store its dataset types.",
     "create": "Create a new, empty repository.",
+    "ingest-files": "Ingest files listed in a table as datasets.",
+    "prune-datasets": "Untag, unstore or purge datasets.",
     "query-collections": "List the collections of a repository.",
     "query-data-ids": "List the data IDs that match a query.",
     "query-dataset-types": "List the dataset types of a repository.",
@@ -23,4 +25,7 @@ SHORT_HELP: dict[str, str] = {
     "register-dataset-type": "Register a dataset type.",
     "remove-collections": "Remove TAGGED, CHAINED and CALIBRATION collections.",
     "remove-dataset-type": "Remove dataset types that have no datasets.",
+    "remove-runs": "Remove RUN collections with their datasets and files.",
+    "retrieve-artifacts": "Copy the files of datasets into a directory.",
+    "transfer-datasets": "Copy datasets from one repository to another.",
 }

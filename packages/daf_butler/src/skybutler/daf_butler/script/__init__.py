@@ -24,16 +24,34 @@ if _typing.TYPE_CHECKING:
     )
     from ._config_cmds import ConfigValidation, config_dump, config_validate
     from ._dataset_types import query_dataset_types, register_dataset_type, remove_dataset_types
-    from ._queries import QueryTables, query_data_ids, query_datasets, query_dimension_records
+    from ._queries import (
+        QueryTables,
+        dataset_table,
+        find_refs,
+        query_data_ids,
+        query_datasets,
+        query_dimension_records,
+    )
+    from ._removal import DatasetPruning, RunRemoval, prune_datasets, remove_runs
     from ._repo import create_repo, open_butler, open_registry
     from ._table import Table
+    from ._transfers import (
+        ID_GENERATION_MODES,
+        ingest_files,
+        parse_data_id,
+        retrieve_artifacts,
+        transfer_datasets,
+    )
 
 _LAZY: dict[str, str] = {
     "CHAINS_MODES": "._collections",
     "CHAIN_MODES": "._chains",
     "CollectionRemoval": "._collections",
     "ConfigValidation": "._config_cmds",
+    "DatasetPruning": "._removal",
+    "ID_GENERATION_MODES": "._transfers",
     "QueryTables": "._queries",
+    "RunRemoval": "._removal",
     "Table": "._table",
     "associate": "._associate",
     "certify_calibrations": "._associate",
@@ -41,8 +59,13 @@ _LAZY: dict[str, str] = {
     "config_dump": "._config_cmds",
     "config_validate": "._config_cmds",
     "create_repo": "._repo",
+    "dataset_table": "._queries",
+    "find_refs": "._queries",
+    "ingest_files": "._transfers",
     "open_butler": "._repo",
     "open_registry": "._repo",
+    "parse_data_id": "._transfers",
+    "prune_datasets": "._removal",
     "query_collections": "._collections",
     "query_data_ids": "._queries",
     "query_dataset_types": "._dataset_types",
@@ -51,14 +74,20 @@ _LAZY: dict[str, str] = {
     "register_dataset_type": "._dataset_types",
     "remove_collections": "._collections",
     "remove_dataset_types": "._dataset_types",
+    "remove_runs": "._removal",
+    "retrieve_artifacts": "._transfers",
+    "transfer_datasets": "._transfers",
 }
 
 __all__ = [
     "CHAINS_MODES",
     "CHAIN_MODES",
+    "ID_GENERATION_MODES",
     "CollectionRemoval",
     "ConfigValidation",
+    "DatasetPruning",
     "QueryTables",
+    "RunRemoval",
     "Table",
     "associate",
     "certify_calibrations",
@@ -66,8 +95,13 @@ __all__ = [
     "config_dump",
     "config_validate",
     "create_repo",
+    "dataset_table",
+    "find_refs",
+    "ingest_files",
     "open_butler",
     "open_registry",
+    "parse_data_id",
+    "prune_datasets",
     "query_collections",
     "query_data_ids",
     "query_dataset_types",
@@ -76,6 +110,9 @@ __all__ = [
     "register_dataset_type",
     "remove_collections",
     "remove_dataset_types",
+    "remove_runs",
+    "retrieve_artifacts",
+    "transfer_datasets",
 ]
 
 assert set(__all__) == set(_LAZY), "every lazily loaded name is exported"

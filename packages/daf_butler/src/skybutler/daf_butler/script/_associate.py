@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .._collection_type import CollectionType
 from .._timespan import Timespan
 from ..errors import EmptyQueryResultError, TimespanError
-from ._queries import _base_query, _collections, _dataset_types, _limited
+from ._queries import find_refs
 from ._repo import open_butler
 
 if TYPE_CHECKING:
@@ -52,19 +52,13 @@ def associate(
     MissingCollectionError
         A named collection to search does not exist.
     """
-    search = _collections(collections, find_first)
     with open_butler(repo, writeable=True, without_datastore=True) as butler:
         registry = butler.registry
-        registry.registerCollection(collection, CollectionType.TAGGED)
-        query = _base_query(butler, where)
-        total = 0
         with butler.transaction():
-            for definition in _dataset_types(butler, dataset_type):
-                results = query.datasets(definition, search, find_first=find_first)
-                refs = _limited(results, limit, 0, f"datasets of type {definition.name!r}")
-                registry.associate(collection, refs)
-                total += len(refs)
-        return total
+            registry.registerCollection(collection, CollectionType.TAGGED)
+            refs = find_refs(butler, dataset_type, collections, where, find_first, limit)
+            registry.associate(collection, refs)
+        return len(refs)
 
 
 def _time(text: str | None, option: str) -> Time | None:

@@ -8,7 +8,14 @@ results and warns when the cap is reached.
 
 from __future__ import annotations
 
-__all__ = ["QueryTables", "query_data_ids", "query_datasets", "query_dimension_records"]
+__all__ = [
+    "QueryTables",
+    "dataset_table",
+    "find_refs",
+    "query_data_ids",
+    "query_datasets",
+    "query_dimension_records",
+]
 
 import dataclasses
 import logging
@@ -105,7 +112,49 @@ def _constrained(
     return query
 
 
+def find_refs(
+    butler: Butler,
+    dataset_type: Sequence[str] = (),
+    collections: Sequence[str] = (),
+    where: str = "",
+    find_first: bool = False,
+    limit: int = 0,
+    order_by: Sequence[str] = (),
+) -> list[DatasetRef]:
+    """Return the datasets of the types matching ``dataset_type`` (all when empty).
+
+    The query options of the commands that act on datasets
+    (``transfer-datasets``, ``retrieve-artifacts``, ``prune-datasets``):
+    ``limit`` and ``order_by`` apply to each dataset type.
+    """
+    search = _collections(collections, find_first)
+    query = _base_query(butler, where)
+    refs: list[DatasetRef] = []
+    for definition in _dataset_types(butler, dataset_type):
+        results = query.datasets(definition, search, find_first=find_first)
+        if order_by:
+            results = results.order_by(*order_by)
+        refs.extend(_limited(results, limit, 0, f"datasets of type {definition.name!r}"))
+    return refs
+
+
+def dataset_table(refs: Sequence[DatasetRef]) -> Table:
+    """Return a table of datasets: type, run, ID and data ID (as ``key=value`` text)."""
+    rows = tuple(
+        (
+            ref.datasetType.name,
+            ref.run,
+            str(ref.id),
+            ", ".join(f"{k}={v}" for k, v in ref.dataId.required.items()),
+        )
+        for ref in refs
+    )
+    return Table(("type", "run", "id", "data ID"), rows)
+
+
 def _uri_rows(butler: Butler, ref: DatasetRef, row: tuple[str, ...]) -> list[tuple[str, ...]]:
+    if not butler.datastore.knows(ref):
+        return [(*row, "(not stored)")]
     primary, components = butler.datastore.getURIs(ref)
     if primary is not None:
         return [(*row, str(primary))]
