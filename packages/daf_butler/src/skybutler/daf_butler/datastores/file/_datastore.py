@@ -133,10 +133,12 @@ class FileDatastore(Datastore):
         self._records: dict[uuid.UUID, list[StoredFileInfo]] = {}
         self._validated: set[str] = set()
         self._journal: WriteJournal | None = None
+        self.recovered = 0
+        """How many files left by killed writers were deleted when this datastore opened."""
         if self.root.isLocal and self._store.persistent:
             self._journal = WriteJournal(self.root.ospath)
             if self._store.is_writeable():
-                self.recover()
+                self.recovered = self.recover()
 
     def recover(self) -> int:
         """Delete files left by writers killed before their records were committed.
@@ -423,7 +425,7 @@ class FileDatastore(Datastore):
                     ) from exc
             self._store.add(infos)
         except BaseException:
-            self._delete(run.created)
+            self._delete(run.created_uris())
             self._journal_resolve(batch, stored=False)
             raise
         self._journal_resolve(batch, stored=True)
@@ -431,7 +433,7 @@ class FileDatastore(Datastore):
             self._store.when_resolved(lambda committed: run.delete_sources() if committed else None)
         self._remember(infos)
         ids = [info.dataset_id for info in infos]
-        self._register_undo("ingest", lambda: self._undo_put(ids, run.created))
+        self._register_undo("ingest", lambda: self._undo_put(ids, run.created_uris()))
         return [ref for plan in plans for ref in plan.refs]
 
     # ------------------------------------------------------------ removal

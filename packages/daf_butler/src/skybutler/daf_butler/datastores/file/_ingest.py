@@ -23,7 +23,6 @@ import dataclasses
 import errno
 import os
 import shutil
-import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +47,7 @@ TRANSFER_MODES = ("auto", "copy", "move", "link", "symlink", "relsymlink", "hard
 """Transfer modes of ingest (`None`, too, for files already in place)."""
 
 _MAX_PATH = 256
+_COPY_BLOCK = 1 << 20
 
 
 def formatter_name(formatter: Any) -> str:
@@ -236,8 +236,8 @@ class IngestRun:
         self._checksum = datastore._writer.checksum and record_validation_info
         self._sizes = record_validation_info
         self._directories: set[str] = set()
-        self.created: list[ResourcePath] = []
-        """Files made under the root (deleted again if the ingest fails)."""
+        self.created: list[str] = []
+        """Paths of the files made under the root (deleted again if the ingest fails)."""
         self.moved: list[ResourcePath] = []
         """Sources of ``move`` transfers, to delete once the records are committed."""
 
@@ -251,7 +251,7 @@ class IngestRun:
             else:
                 uri = self._root.join(plan.path, forceDirectory=False)
                 uri.transfer_from(plan.source, transfer="copy")
-            self.created.append(self._root.join(plan.path, forceDirectory=False))
+            self.created.append(plan.path)
             if plan.mode == "move":
                 self.moved.append(plan.source)
         size: int | None = None
@@ -296,17 +296,19 @@ class IngestRun:
             os.symlink(source, target)
         elif mode == "relsymlink":
             os.symlink(os.path.relpath(source, directory), target)
-        else:  # copy, or a move across file systems: copy under a temporary name first
-            temporary = os.path.join(
-                directory, f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}.tmp"
-            )
-            try:
-                shutil.copyfile(source, temporary)
-                os.rename(temporary, target)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
-                raise
+        else:  # copy, or a move across file systems
+            # Straight to the destination, which must not exist (O_EXCL): the journal
+            # names it, so recovery deletes it if we are killed half-way.
+            with open(source, "rb") as reader, open(target, "xb") as writer:
+                try:
+                    shutil.copyfileobj(reader, writer, _COPY_BLOCK)
+                except BaseException:
+                    os.unlink(target)
+                    raise
+
+    def created_uris(self) -> list[ResourcePath]:
+        """Return the URIs of the files made under the root."""
+        return [self._root.join(path, forceDirectory=False) for path in self.created]
 
     def delete_sources(self) -> None:
         """Delete the sources of ``move`` transfers (called once records are committed)."""

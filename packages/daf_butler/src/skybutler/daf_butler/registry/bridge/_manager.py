@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _LOCATION = "dataset_location"
 _TRASH = "dataset_location_trash"
 _CHUNK = 5_000
+_PG_CHUNK = 50_000
 
 
 def _fields() -> tuple[FieldSpec, ...]:
@@ -80,31 +81,40 @@ class DatastoreBridge:
     def move_to_trash(self, ids: Iterable[uuid.UUID]) -> None:
         """Move datasets from the locations to the trash, in one transaction.
 
-        Runs two set statements per chunk of IDs (an ``INSERT ... SELECT``
-        and a ``DELETE``), never one per dataset; IDs the datastore does not
-        hold are ignored.
+        The rows are copied by ``INSERT ... SELECT`` key lookups handed to
+        the driver in one call, then deleted the same way: no statement per
+        dataset is compiled. IDs the datastore does not hold are ignored.
         """
-        wanted = list(dict.fromkeys(ids))
-        if not wanted:
+        from ..datasets._bulk import bulk_delete, uuid_encoder
+
+        encode = uuid_encoder(self._db)
+        values = [encode(i) for i in dict.fromkeys(ids)]
+        if not values:
             return
-        location, trash = self._location, self._trash
         name = self.datastore_name
 
         def work() -> None:
             with self._db.transaction(write=True) as connection:
-                for start in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[start : start + _CHUNK]
-                    held = sa.select(location.c.datastore_name, location.c.dataset_id).where(
-                        location.c.datastore_name == name, location.c.dataset_id.in_(chunk)
+                preparer = connection.dialect.identifier_preparer
+                trash = preparer.format_table(self._trash)
+                location = preparer.format_table(self._location)
+                driver = connection.connection.driver_connection
+                copy = (
+                    f"INSERT INTO {trash} (datastore_name, dataset_id) SELECT datastore_name, "
+                    f"dataset_id FROM {location} WHERE datastore_name = "
+                )
+                if self._db.dialect_name == "postgresql":
+                    with driver.cursor() as cursor:  # type: ignore[union-attr]
+                        for start in range(0, len(values), _PG_CHUNK):
+                            chunk = values[start : start + _PG_CHUNK]
+                            cursor.execute(copy + "%s AND dataset_id = ANY(%s)", (name, chunk))
+                else:
+                    driver.executemany(  # type: ignore[union-attr]
+                        copy + "? AND dataset_id = ?", [(name, v) for v in values]
                     )
-                    connection.execute(
-                        trash.insert().from_select(["datastore_name", "dataset_id"], held)
-                    )
-                    connection.execute(
-                        location.delete().where(
-                            location.c.datastore_name == name, location.c.dataset_id.in_(chunk)
-                        )
-                    )
+            bulk_delete(
+                self._db, self._location, "dataset_id", values, where=("datastore_name", name)
+            )
 
         self._db.run(work, write=True)
 
