@@ -1,0 +1,91 @@
+"""Benchmarks of the repository life cycle: ingest and removal, on SQLite and local files.
+
+- ingest 1,000 small files with ``transfer="copy"`` (one registry
+  transaction, every file checked first, then copied under its template path);
+- ingest 50,000 files already under the root (``auto``: used in place);
+- ``removeRuns`` of that RUN of 50,000 datasets: trash and registry rows in
+  one transaction of set statements, then every file deleted.
+
+Targets are issue 7's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _timing import once, report
+
+from skybutler.daf_butler import Butler, DatasetRef, DatasetType, FileDataset
+
+N_INGEST = 1_000
+N_REMOVE = 50_000
+
+
+def _files(directory: str, n: int) -> list[str]:
+    os.makedirs(directory, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = os.path.join(directory, f"f{i:06d}.json")
+        with open(path, "w") as stream:
+            json.dump({"i": i}, stream)
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", default=None, help="where to make the repository")
+    parser.add_argument("--ingest", type=int, default=N_INGEST, help="files to ingest by copy")
+    parser.add_argument("--remove", type=int, default=N_REMOVE, help="datasets in the RUN removed")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        root = f"{tmp}/repo"
+        Butler.makeRepo(root)
+        butler = Butler(root, writeable=True)
+        n = max(args.ingest, args.remove)
+        butler.registry.insertDimensionData("instrument", {"name": "Cam", "detector_max": n})
+        butler.registry.insertDimensionData(
+            "detector", *({"instrument": "Cam", "id": d, "full_name": f"D{d}"} for d in range(n))
+        )
+        raw = DatasetType(
+            "raw", ["instrument", "detector"], "StructuredDataDict", universe=butler.dimensions
+        )
+        butler.registry.registerDatasetType(raw)
+
+        def datasets(paths: list[str], run: str) -> list[FileDataset]:
+            return [
+                FileDataset(p, DatasetRef(raw, {"instrument": "Cam", "detector": d}, run))
+                for d, p in enumerate(paths)
+            ]
+
+        copied = datasets(_files(f"{tmp}/outside", args.ingest), "bench/copied")
+        report(
+            f"ingest {args.ingest:,} files (copy), one transaction",
+            once(lambda: butler.ingest(*copied, transfer="copy")),
+            0.5,
+        )
+        in_place = datasets(_files(f"{root}/staging", args.remove), "bench/big")
+        report(
+            f"ingest {args.remove:,} files already under the root (auto: in place)",
+            once(lambda: butler.ingest(*in_place)),
+        )
+        report(
+            f"removeRuns of a RUN of {args.remove:,} datasets (files deleted)",
+            once(lambda: butler.removeRuns(["bench/big"])),
+            3.0,
+        )
+        left = sum(len(names) for _, _, names in os.walk(f"{root}/staging"))
+        print(f"files left in the removed run: {left}")
+        butler.close()
+
+
+if __name__ == "__main__":
+    main()
