@@ -66,6 +66,7 @@ class ExportedFiles:
                 "them out."
             )
         by_path: dict[str, FileDataset] = {}
+        pending: list[tuple[ResourcePath, ResourcePath]] = []
         for ref in refs:
             files = infos[ref.id]
             if len(files) != 1 or files[0].component is not None:
@@ -78,10 +79,13 @@ class ExportedFiles:
             exported = by_path.get(info.path)
             if exported is None:
                 exported = by_path[info.path] = FileDataset(
-                    self._place(info), [ref], self._formatter(info.formatter)
+                    self._place(info, pending), [ref], self._formatter(info.formatter)
                 )
             else:
                 exported.refs.append(ref)
+        if pending:
+            assert self._transfer is not None
+            self.mover.transfer_many(pending, self._transfer)
         return list(by_path.values())
 
     def _formatter(self, short: str) -> str:
@@ -90,7 +94,7 @@ class ExportedFiles:
             name = self._formatters[short] = exported_formatter_name(short)
         return name
 
-    def _place(self, info: StoredFileInfo) -> str:
+    def _place(self, info: StoredFileInfo, pending: list[tuple[ResourcePath, ResourcePath]]) -> str:
         placed = self._placed.get(info.path)
         if placed is not None:  # one file holding datasets exported by separate calls
             return placed
@@ -102,7 +106,7 @@ class ExportedFiles:
             assert self._directory is not None
             source = self._datastore._reader.uri(info)
             target = self._directory.join(info.path, forceDirectory=False)
-            self.mover.transfer(source, target, self._transfer)
+            pending.append((source, target))
             placed = info.path
         self._placed[info.path] = placed
         return placed

@@ -82,6 +82,7 @@ class ImportedFiles:
         self._datastore._register_undo("import", self.mover.undo)
         placed: dict[str, tuple[str, int | None, str | None]] = {}
         infos: list[StoredFileInfo] = []
+        pending: list[tuple[ResourcePath, ResourcePath]] = []
         try:
             for file in files:
                 if file.path is None:
@@ -92,7 +93,7 @@ class ImportedFiles:
                 key = str(file.path)
                 where = placed.get(key)
                 if where is None:
-                    where = placed[key] = self._place(key, file.refs[0])
+                    where = placed[key] = self._place(key, file.refs[0], pending)
                 path, size, checksum = where
                 for ref in file.refs:
                     formatter = self._formatter(file.formatter_name, ref)
@@ -100,6 +101,9 @@ class ImportedFiles:
                     infos.append(
                         StoredFileInfo(ref.id, path, formatter, storage_class, None, checksum, size)
                     )
+            if pending:
+                assert self._transfer is not None
+                self.mover.transfer_many(pending, self._transfer)
             self._datastore._store.add(infos)
         except BaseException:
             self.mover.undo()
@@ -128,7 +132,9 @@ class ImportedFiles:
             return ResourcePath(path, forceDirectory=False)
         return self._directory.join(path, forceDirectory=False)
 
-    def _place(self, path: str, ref: DatasetRef) -> tuple[str, int | None, str | None]:
+    def _place(
+        self, path: str, ref: DatasetRef, pending: list[tuple[ResourcePath, ResourcePath]]
+    ) -> tuple[str, int | None, str | None]:
         source = self._source(path)
         size, checksum = self._measure(source)
         mode = self._transfer
@@ -147,7 +153,7 @@ class ImportedFiles:
             if is_absolute_path(path)
             else path
         )
-        self.mover.transfer(source, self._root.join(relative, forceDirectory=False), mode)
+        pending.append((source, self._root.join(relative, forceDirectory=False)))
         if mode == "move":
             self._moved.append(source)
         return relative, size, checksum
