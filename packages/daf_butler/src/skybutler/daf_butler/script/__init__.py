@@ -24,6 +24,7 @@ if _typing.TYPE_CHECKING:
     )
     from ._config_cmds import ConfigValidation, config_dump, config_validate
     from ._dataset_types import query_dataset_types, register_dataset_type, remove_dataset_types
+    from ._export import butler_import, export, export_calibs
     from ._queries import (
         QueryTables,
         dataset_table,
@@ -54,12 +55,15 @@ _LAZY: dict[str, str] = {
     "RunRemoval": "._removal",
     "Table": "._table",
     "associate": "._associate",
+    "butler_import": "._export",
     "certify_calibrations": "._associate",
     "collection_chain": "._chains",
     "config_dump": "._config_cmds",
     "config_validate": "._config_cmds",
     "create_repo": "._repo",
     "dataset_table": "._queries",
+    "export": "._export",
+    "export_calibs": "._export",
     "find_refs": "._queries",
     "ingest_files": "._transfers",
     "open_butler": "._repo",
@@ -90,12 +94,15 @@ __all__ = [
     "RunRemoval",
     "Table",
     "associate",
+    "butler_import",
     "certify_calibrations",
     "collection_chain",
     "config_dump",
     "config_validate",
     "create_repo",
     "dataset_table",
+    "export",
+    "export_calibs",
     "find_refs",
     "ingest_files",
     "open_butler",
