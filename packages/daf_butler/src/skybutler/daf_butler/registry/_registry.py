@@ -37,6 +37,7 @@ from ..errors import (
 from ._config import RegistryConfig
 from ._defaults import RegistryDefaults
 from ._foundation import RegistryManagers
+from ._shared import SharedManagers, invalidate_shared, open_shared
 from .databases import Database, open_database
 
 _ALL_COLLECTION_TYPES = CollectionType.all()
@@ -71,6 +72,8 @@ class Registry:
     ) -> None:
         self._managers = managers
         self._defaults = defaults if defaults is not None else RegistryDefaults()
+        self._share: SharedManagers | None = None
+        self._owns_share = False
 
     # ------------------------------------------------------------ construction
 
@@ -103,7 +106,9 @@ class Registry:
             if dimensionConfig is not None
             else DimensionUniverse()
         )
-        db = open_database(reg_config.get_database_url(), namespace=reg_config.namespace)
+        url = reg_config.get_database_url()
+        invalidate_shared(url, reg_config.namespace)
+        db = open_database(url, namespace=reg_config.namespace)
         return cls(RegistryManagers.initialize(db, universe))
 
     @classmethod
@@ -132,14 +137,24 @@ class Registry:
             from .._config_paths import replace_butler_root
 
             replace_butler_root(reg_config, butlerRoot)
-        db = open_database(
-            reg_config.get_database_url(), namespace=reg_config.namespace, writeable=writeable
+        url = reg_config.get_database_url()
+        namespace = reg_config.namespace
+        # A process that already has this repository open reuses its schema (see _shared.py).
+        shared = open_shared(
+            url,
+            namespace,
+            writeable,
+            lambda: open_database(url, namespace=namespace, writeable=writeable),
         )
-        return cls(RegistryManagers.open(db), defaults)
+        registry = cls(shared.managers, defaults)
+        registry._share, registry._owns_share = shared, True
+        return registry
 
     def copy(self, defaults: RegistryDefaults | None = None) -> Registry:
         """Return a registry sharing this one's database, with other defaults."""
-        return Registry(self._managers, defaults if defaults is not None else self._defaults)
+        copied = Registry(self._managers, defaults if defaults is not None else self._defaults)
+        copied._share = self._share
+        return copied
 
     # ------------------------------------------------------------ basics
 
@@ -179,8 +194,12 @@ class Registry:
         self._managers.datasets.refresh()
 
     def close(self) -> None:
-        """Release the database connections."""
-        self._managers.db.close()
+        """Release the database connections (once no other registry opened here uses them)."""
+        if self._owns_share and self._share is not None:
+            self._owns_share = False
+            self._share.release()
+        else:
+            self._managers.db.close()
 
     def __repr__(self) -> str:
         return f"Registry({self._managers.db.display_url!r})"

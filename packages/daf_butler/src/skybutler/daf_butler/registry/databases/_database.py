@@ -17,7 +17,7 @@ __all__ = ["AnyResult", "AnyRow", "AnySelect", "Database", "SyncResult"]
 import contextlib
 import dataclasses
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeAlias
 
 import sqlalchemy as sa
@@ -204,7 +204,9 @@ class Database(DatabaseSchema):
             connection = self._frame_connection()
             if returning is None:
                 for indices in groups:
-                    connection.execute(table.insert(), [encoded[i] for i in indices])
+                    group = [encoded[i] for i in indices]
+                    if self._driver_insert(connection, table, group, conflict=False) is None:
+                        connection.execute(table.insert(), group)
                 return []
             statement = table.insert().returning(table.c[returning], sort_by_parameter_order=True)
             values: list[Any] = [None] * len(encoded)
@@ -234,12 +236,71 @@ class Database(DatabaseSchema):
 
         def work() -> int:
             connection = self._frame_connection()
-            return sum(
-                len(connection.execute(statement, [encoded[i] for i in indices]).all())
-                for indices in _group_by_columns(encoded)
-            )
+            count = 0
+            for indices in _group_by_columns(encoded):
+                group = [encoded[i] for i in indices]
+                inserted = self._driver_insert(connection, table, group, conflict=True)
+                if inserted is None:
+                    inserted = len(connection.execute(statement, group).all())
+                count += inserted
+            return count
 
         return self.run(work, write=True)
+
+    def _driver_insert(
+        self, connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], conflict: bool
+    ) -> int | None:
+        """Insert rows sharing one set of columns straight on the driver; return how many.
+
+        The statement is compiled once per table, columns and conflict
+        handling, and values go through the columns' own bind processors, so
+        the driver receives what SQLAlchemy would send, without its
+        per-execution work. Returns `None` (nothing done) for a statement that
+        needs SQLAlchemy (defaults computed in Python, renamed parameters).
+        Driver errors are raised as SQLAlchemy's (`sa.exc.IntegrityError`...).
+        """
+        columns = tuple(rows[0])
+        key = (table, columns, conflict)
+        prepared = self._driver_inserts.get(key, _UNPREPARED)
+        if prepared is _UNPREPARED:
+            prepared = self._driver_inserts[key] = self._prepare_insert(table, columns, conflict)
+        if prepared is None:
+            return None
+        assert isinstance(prepared, _DriverInsert)
+        params = prepared.parameters(rows)
+        driver: Any = connection.connection.driver_connection
+        try:
+            cursor = driver.cursor()
+            try:
+                cursor.executemany(prepared.sql, params)
+                count = int(cursor.rowcount)
+            finally:
+                cursor.close()
+        except self._engine.dialect.loaded_dbapi.Error as err:
+            raise sa.exc.DBAPIError.instance(
+                prepared.sql, params, err, self._engine.dialect.loaded_dbapi.Error
+            ) from err
+        return count if count >= 0 else len(rows)
+
+    def _prepare_insert(
+        self, table: sa.Table, columns: tuple[str, ...], conflict: bool
+    ) -> _DriverInsert | None:
+        statement = self._insert_construct(table)
+        if conflict:
+            statement = statement.on_conflict_do_nothing()
+        dialect = self._engine.dialect
+        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+        names = (
+            tuple(compiled.positiontup or ())
+            if compiled.positional
+            else tuple(compiled.bind_names.values())
+        )
+        if sorted(names) != sorted(columns) or compiled.escaped_bind_names:
+            return None
+        processors = tuple(
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+        )
+        return _DriverInsert(str(compiled), names, processors, bool(compiled.positional))
 
     def replace(self, table: sa.Table, rows: Iterable[Mapping[str, Any]]) -> None:
         """Insert rows, overwriting existing rows with the same primary key."""
@@ -422,6 +483,33 @@ class Database(DatabaseSchema):
             lambda: int(self._frame_connection().execute(table.delete().where(where)).rowcount),
             write=True,
         )
+
+
+_UNPREPARED = object()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _DriverInsert:
+    """An INSERT compiled for the driver, with the processors of its parameters."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+    def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """Return the driver's parameters of each row."""
+        pairs = tuple(zip(self.names, self.processors, strict=True))
+        converted = [
+            [
+                (name, row[name] if p is None or row[name] is None else p(row[name]))
+                for name, p in pairs
+            ]
+            for row in rows
+        ]
+        if self.positional:
+            return [tuple(value for _, value in items) for items in converted]
+        return [dict(items) for items in converted]
 
 
 def _group_by_columns(rows: list[dict[str, Any]]) -> list[list[int]]:

@@ -277,9 +277,51 @@ class DatasetManager(FindOperations, AssociationOperations, VersionedManager):
     # ------------------------------------------------------------ reading
 
     def get_ref(self, id: uuid.UUID | str) -> DatasetRef | None:
-        """Return the dataset with this ID, or `None`."""
-        refs = self.get_refs([id])
-        return refs[0] if refs else None
+        """Return the dataset with this ID, or `None`.
+
+        Two statements compiled once (the dataset row, then its row in the
+        run's tag table) run straight on the driver in one read transaction.
+        """
+        dataset_id = id if isinstance(id, uuid.UUID) else uuid.UUID(str(id))
+        encoded = self._encode_uuid(dataset_id)
+        d = self._dataset.c
+
+        def read() -> DatasetRef | None:
+            with self._db.transaction() as connection:
+                rows = self._prepared.execute(
+                    connection,
+                    ("dataset",),
+                    lambda: sa.select(d.dataset_type_id, d.run_id).where(
+                        d.id == sa.bindparam("id")
+                    ),
+                    {"id": encoded},
+                )
+                if not rows:
+                    return None
+                type_key, run_key = int(rows[0][0]), int(rows[0][1])
+                record = self._types.record_by_key(type_key)
+                t = record.tags.c
+                tagged = self._prepared.execute(
+                    connection,
+                    ("run-tags", record.key),
+                    lambda: sa.select(t.dataset_id, *(t[n] for n in record.dimensions)).where(
+                        t.dataset_id == sa.bindparam("id"), t.collection_id == sa.bindparam("run")
+                    ),
+                    {"id": encoded, "run": run_key},
+                )
+                if not tagged:  # pragma: no cover (a damaged repository)
+                    return None
+                run = self._collections.by_keys([run_key])[run_key].name
+            group = record.dataset_type.dimensions
+            return DatasetRef(
+                record.dataset_type,
+                DataCoordinate.from_required_values(group, tuple(tagged[0][1:])),
+                run,
+                id=dataset_id,
+                conform=False,
+            )
+
+        return self._db.run(read)
 
     def get_refs(self, ids: Iterable[uuid.UUID | str]) -> list[DatasetRef]:
         """Return the datasets with these IDs, in order, leaving out unknown ones."""
