@@ -53,15 +53,18 @@ def report_both(name: str, args: list[str], env: dict[str, str], target: float |
 
 
 def make_repo(root: Path) -> str:
-    from skybutler.daf_butler import CollectionType
+    from skybutler.daf_butler import CollectionType, DatasetType
     from skybutler.daf_butler.script import create_repo, open_registry
 
     repo = str(root / "repo")
     create_repo(repo)
     registry = open_registry(repo, writeable=True)
     try:
+        notes = DatasetType("notes", [], "StructuredDataDict", universe=registry.dimensions)
+        registry.registerDatasetType(notes)
         for i in range(20):
             registry.registerRun(f"run{i:02d}")
+            registry.insertDatasets(notes, [{}], run=f"run{i:02d}")
         registry.registerCollection("chain", CollectionType.CHAINED)
         registry.setCollectionChain("chain", [f"run{i:02d}" for i in range(10)])
     finally:
@@ -86,6 +89,12 @@ def main() -> None:
                 [str(BUTLER), "query-collections", repo],
                 env,
                 0.3,
+            )
+            report_both(
+                f"butler query-datasets REPO notes, 20 datasets ({label})",
+                [str(BUTLER), "query-datasets", repo, "notes"],
+                env,
+                None,
             )
 
 
