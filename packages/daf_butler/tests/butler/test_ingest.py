@@ -221,7 +221,7 @@ def test_constraints_reject(tmp_path: Path, external: Path, populate: Callable) 
 
 
 def test_bulk_ingest_is_one_transaction(
-    make_repo: MakeRepo, external: Path, consistent: Callable
+    make_repo: MakeRepo, external: Path, consistent: Callable, files: Callable
 ) -> None:
     root = make_repo("bulk")
     butler = Butler(root, writeable=True)
@@ -237,3 +237,5 @@ def test_bulk_ingest_is_one_transaction(
     assert len(butler.query_datasets("raw", runs, find_first=False)) == 300
     assert butler.get(datasets[123].refs[0]) == {"n": 123}
     consistent(butler)
+    butler.removeRuns(runs)
+    assert files(root) == set()
