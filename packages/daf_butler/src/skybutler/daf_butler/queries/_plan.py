@@ -33,6 +33,7 @@ from ._datasets import DatasetSearch, search_relation
 from ._identifiers import IdentifierResolver
 from ._joins import JoinBuilder
 from ._post import FanOut, Postprocessor, RegionSource
+from ._spatial import spatial_relation
 from ._spec import QuerySpec
 from ._translate import ExpressionTranslator, Typed, check_binds
 from .expressions import BindName, GlobNode, Identifier, Node, parse_expression
@@ -329,7 +330,7 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
         builder.where.append(translator.translate(tree))
         used[id(bind)] = used.get(id(bind), set()) | translator.used_binds
         check_binds(bind, used[id(bind)])
-    _automatic_spatial_joins(context, full)
+    _automatic_spatial_joins(context, full, spec.data_id)
     for search in searches:
         _temporal_join(context, search, full)
     statement: sa.Select[Any] | None = _select(
@@ -418,12 +419,22 @@ def _spatial_element(full: DimensionGroup) -> str | None:
     return None
 
 
-def _automatic_spatial_joins(context: _Context, full: DimensionGroup) -> None:
+def _automatic_spatial_joins(
+    context: _Context, full: DimensionGroup, data_id: Mapping[str, Any]
+) -> None:
     families = [f for f in full.spatial if not isinstance(f, SkyPixSystem)]
     for first, second in itertools.combinations(families, 2):
         if frozenset((first, second)) in context.state.joined_families:
             continue
         a, b = first.choose(full).name, second.choose(full).name
+        name = f"pairs_{a}_{b}_{next(context.state.counter)}"
+        found = spatial_relation(context.managers, a, b, data_id, name)
+        if found is not None:
+            # Exact pairs computed in Python: no check after the query.
+            relation, labels = found
+            context.builder.join(relation, {d: relation.c[label] for d, label in labels.items()})
+            continue
+        # Too many records to read (or keys not writable as literals): join in SQL.
         context.spatial_join(a, b)
         pair = (
             context.region_source(Typed("region", ref=DimensionField(a, "region"))),

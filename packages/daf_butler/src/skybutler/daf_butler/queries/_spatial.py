@@ -1,0 +1,286 @@
+"""Automatic spatial joins computed in Python, fed back to SQL as literal rows.
+
+Joining two spatial families in SQL on the common skypix (``htm7``)
+overlap tables yields many candidate rows per real overlap when regions are
+small, each then tested exactly after the query. Instead, `spatial_relation`
+reads the key values and regions of both elements once, finds candidate pairs
+with a vectorised bounding-cap test, runs the exact overlap test on those
+(vectorised edge tests for convex polygons, the regions' own ``overlaps`` for
+anything else or any pair too close to call), and returns the surviving key
+pairs as a ``VALUES`` subquery the one SQL query joins like any relation, so
+every other join, constraint, find-first, order and limit stays in SQL.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_RECORDS", "overlapping_pairs", "spatial_relation"]
+
+import base64
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sqlalchemy as sa
+
+from ..registry import RegistryManagers
+from ..sphgeom import Region
+from ..sphgeom._geometry import edge_normals
+
+MAX_RECORDS = 2_000_000
+"""Above this many records on one side, the join stays in SQL (reading them costs too much)."""
+_MAX_STRINGS = 100
+_TOUCH = 1e-14  # the tolerance of ConvexPolygon.overlaps
+_MARGIN = 1e-11  # edge tests closer than this to the tolerance go to the exact method
+_CAP_MARGIN = 1e-9
+_POLYGON = 0x70
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+class _Side:
+    """Decoded regions of one element: bounding caps, polygon arrays, scalar regions."""
+
+    def __init__(self, blobs: Sequence[bytes]) -> None:
+        n = len(blobs)
+        self.blobs = blobs
+        self.centers = np.zeros((n, 3))
+        self.radii = np.zeros(n)
+        self.vertex_count = np.zeros(n, dtype=np.intp)  # 0: not a plain polygon
+        self.vertices: dict[int, FloatArray] = {}
+        self.normals: dict[int, FloatArray] = {}
+        self.row: IntArray = np.zeros(n, dtype=np.intp)  # index within its vertex-count group
+        self.regions: dict[int, Region] = {}
+        groups: dict[int, list[int]] = {}
+        for i, blob in enumerate(blobs):
+            size = len(blob) - 1
+            if blob[:1] == b"\x70" and size % 24 == 0 and size >= 72:
+                groups.setdefault(size // 24, []).append(i)
+            else:
+                self._scalar(i)
+        for count, members in groups.items():
+            index = np.array(members, dtype=np.intp)
+            vertices = np.frombuffer(b"".join(blobs[i][1:] for i in members), dtype="<f8").reshape(
+                -1, count, 3
+            )
+            norms = np.einsum("pvk,pvk->pv", vertices, vertices)
+            center = vertices.sum(axis=1)
+            length = np.sqrt(np.einsum("pk,pk->p", center, center))
+            good = (np.abs(norms - 1.0) < 1e-6).all(axis=1) & (length > 1e-3)
+            for i in index[~good]:
+                self._scalar(int(i))
+            index, vertices, center = index[good], vertices[good], center[good]
+            center = center / length[good][:, None]
+            cosines = np.einsum("pk,pvk->pv", center, vertices).min(axis=1)
+            self.centers[index] = center
+            self.radii[index] = np.arccos(np.clip(cosines, -1.0, 1.0)) + _CAP_MARGIN
+            self.vertex_count[index] = count
+            self.row[index] = np.arange(len(index))
+            self.vertices[count] = vertices
+            self.normals[count] = edge_normals(vertices)
+
+    def _scalar(self, i: int) -> None:
+        region = self.regions[i] = Region.decode(self.blobs[i])
+        circle = region.getBoundingCircle()
+        if circle.isEmpty():
+            self.radii[i] = -1.0  # overlaps nothing
+            return
+        center = circle.getCenter()
+        self.centers[i] = (center.x(), center.y(), center.z())
+        self.radii[i] = circle.getOpeningAngle().asRadians() + _CAP_MARGIN
+
+    def region(self, i: int) -> Region:
+        found = self.regions.get(i)
+        if found is None:
+            found = self.regions[i] = Region.decode(self.blobs[i])
+        return found
+
+
+def _candidates(a: _Side, b: _Side) -> tuple[IntArray, IntArray]:
+    """Return index pairs whose bounding caps may overlap.
+
+    The centres of the larger side are sorted along the axis where they
+    spread most; each cap of the smaller side looks only at the slice of
+    centres within the chord of its radius plus the widest radius.
+    """
+    empty = np.zeros(0, dtype=np.intp)
+    if not len(a.radii) or not len(b.radii):
+        return empty, empty
+    swap = len(a.radii) > len(b.radii)
+    small, large = (b, a) if swap else (a, b)
+    widest = max(float(large.radii.max()), 0.0)
+    axis = int(np.argmax(large.centers.std(axis=0)))
+    order = np.argsort(large.centers[:, axis], kind="stable")
+    coordinate = large.centers[order, axis]
+    reach = np.minimum(small.radii + widest, math.pi)
+    chord = 2.0 * np.sin(reach / 2.0) + 1e-12
+    lows = np.searchsorted(coordinate, small.centers[:, axis] - chord, side="left")
+    highs = np.searchsorted(coordinate, small.centers[:, axis] + chord, side="right")
+    firsts, seconds = [], []
+    for index in np.nonzero((highs > lows) & (small.radii >= 0))[0].tolist():
+        js = order[lows[index] : highs[index]]
+        dots = large.centers[js] @ small.centers[index]
+        angle = np.arccos(np.clip(dots, -1.0, 1.0))
+        keep = (angle <= small.radii[index] + large.radii[js]) & (large.radii[js] >= 0)
+        hits = js[keep]
+        if len(hits):
+            firsts.append(np.full(len(hits), index, dtype=np.intp))
+            seconds.append(hits)
+    if not firsts:
+        return empty, empty
+    i, j = np.concatenate(firsts), np.concatenate(seconds)
+    return (j, i) if swap else (i, j)
+
+
+def _edge_verdicts(
+    a: _Side, b: _Side, i: IntArray, j: IntArray, na: int, nb: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Return (surely overlapping, surely disjoint) for polygon pairs of given vertex counts."""
+    ra, rb = a.row[i], b.row[j]
+
+    def separation(normals: FloatArray, vertices: FloatArray) -> FloatArray:
+        # Per edge of the first polygon: the largest signed distance of the other's vertices.
+        return np.einsum("pek,pvk->pev", normals, vertices).max(axis=2)  # type: ignore[no-any-return]
+
+    s1 = separation(a.normals[na][ra], b.vertices[nb][rb])
+    s2 = separation(b.normals[nb][rb], a.vertices[na][ra])
+    disjoint = (s1 < -_TOUCH - _MARGIN).any(axis=1) | (s2 < -_TOUCH - _MARGIN).any(axis=1)
+    clear = (s1 >= -_TOUCH + _MARGIN).all(axis=1) & (s2 >= -_TOUCH + _MARGIN).all(axis=1)
+    # The edge test is exact only within one hemisphere (as ConvexPolygon.overlaps assumes).
+    angle = np.arccos(np.clip(np.einsum("pk,pk->p", a.centers[i], b.centers[j]), -1.0, 1.0))
+    small = angle + a.radii[i] + b.radii[j] < 0.5 * math.pi
+    return clear & small & ~disjoint, disjoint & small
+
+
+def overlapping_pairs(first: Sequence[bytes], second: Sequence[bytes]) -> list[tuple[int, int]]:
+    """Return the index pairs of two lists of encoded regions that overlap.
+
+    The answer is that of ``Region.decode(a).overlaps(Region.decode(b))``
+    for every pair, computed without testing most pairs one by one.
+    """
+    a, b = _Side(first), _Side(second)
+    i, j = _candidates(a, b)
+    found: list[tuple[int, int]] = []
+    undecided = np.ones(len(i), dtype=bool)
+    counts_a, counts_b = a.vertex_count[i], b.vertex_count[j]
+    for na in a.vertices:
+        for nb in b.vertices:
+            where = np.nonzero((counts_a == na) & (counts_b == nb))[0]
+            if not len(where):
+                continue
+            yes, no = _edge_verdicts(a, b, i[where], j[where], na, nb)
+            found.extend(zip(i[where[yes]].tolist(), j[where[yes]].tolist(), strict=True))
+            undecided[where[yes | no]] = False
+    for x, y in zip(i[undecided].tolist(), j[undecided].tolist(), strict=True):
+        if a.region(x).overlaps(b.region(y)):
+            found.append((x, y))
+    return found
+
+
+def _read(
+    managers: RegistryManagers, element: str, data_id: Mapping[str, Any]
+) -> tuple[list[tuple[Any, ...]], list[bytes]] | None:
+    manager = managers.dimensions
+    table = manager.table(element)
+    layout = manager.layout(element)
+    conditions: list[sa.ColumnElement[bool]] = [table.c.region.isnot(None)]
+    for dim, column in zip(layout.key_dimensions, layout.key_columns, strict=True):
+        if dim in data_id:
+            conditions.append(table.c[column] == data_id[dim])
+    count = managers.db.fetch_scalar(sa.select(sa.func.count()).where(*conditions))
+    if count > MAX_RECORDS:
+        return None
+    region = sa.type_coerce(table.c.region, sa.Text)
+    query = sa.select(*(table.c[c] for c in layout.key_columns), region).where(*conditions)
+    keys, blobs = [], []
+    for row in managers.db.fetch_all(query):
+        keys.append(tuple(row[:-1]))
+        blobs.append(base64.b64decode(row[-1]))
+    return keys, blobs
+
+
+def spatial_relation(
+    managers: RegistryManagers, first: str, second: str, data_id: Mapping[str, Any], name: str
+) -> tuple[sa.Subquery, dict[str, str]] | None:
+    """Return the key pairs of two elements whose regions overlap, as a subquery.
+
+    Returns the subquery and the label of its column for each dimension, or
+    `None` when the join must stay in SQL: one side has more than
+    `MAX_RECORDS` records with regions (too many to read), or a key column
+    holds values that cannot be written as literal rows.
+    """
+    manager = managers.dimensions
+    d1 = manager.layout(first).key_dimensions
+    d2 = manager.layout(second).key_dimensions
+    side1 = _read(managers, first, data_id)
+    side2 = _read(managers, second, data_id) if side1 is not None else None
+    if side1 is None or side2 is None:
+        return None
+    keys1, keys2 = side1[0], side2[0]
+    shared = [(d1.index(d), d2.index(d)) for d in d2 if d in d1]
+    extra = [k for k, d in enumerate(d2) if d not in d1]
+    rows = []
+    for x, y in overlapping_pairs(side1[1], side2[1]):
+        k1, k2 = keys1[x], keys2[y]
+        if all(k1[p] == k2[q] for p, q in shared):
+            rows.append(k1 + tuple(k2[k] for k in extra))
+    labels = {d: f"a_{d}" for d in d1}
+    labels.update({d2[k]: f"b_{d2[k]}" for k in extra})
+    if not rows:
+        types = [_key_type(managers, first, d) for d in d1]
+        types += [_key_type(managers, second, d2[k]) for k in extra]
+        pairs = zip(types, labels.values(), strict=True)
+        nothing = sa.select(*(sa.cast(sa.null(), t).label(label) for t, label in pairs))
+        nothing = nothing.where(sa.false())
+        return nothing.subquery(name), labels
+    text = _values_sql(rows, list(labels.values()))
+    if text is None:
+        return None
+    return text.subquery(name), labels
+
+
+def _key_type(managers: RegistryManagers, element: str, dimension: str) -> Any:
+    layout = managers.dimensions.layout(element)
+    column = layout.key_columns[layout.key_dimensions.index(dimension)]
+    return managers.dimensions.table(element).c[column].type
+
+
+def _values_sql(rows: list[tuple[Any, ...]], labels: list[str]) -> sa.TextualSelect | None:
+    """Return ``SELECT ... FROM (VALUES ...)`` of some rows; strings become bound values.
+
+    Strings are written as small integer codes mapped back with ``CASE`` so
+    that each bound value appears once in the statement (SQLite limits the
+    number of bound values).
+    """
+    columns = list(zip(*rows, strict=True))
+    binds: dict[str, Any] = {}
+    selected: list[str] = []
+    types: list[sa.ColumnClause[Any]] = []
+    coded: list[list[int]] = []
+    for position, (label, values) in enumerate(zip(labels, columns, strict=True)):
+        column = f"column{position + 1}"
+        if all(type(v) is int for v in values):
+            coded.append(list(values))
+            selected.append(f"{column} AS {label}")
+            types.append(sa.column(label, sa.BigInteger))
+            continue
+        if not all(isinstance(v, str) for v in values):
+            return None
+        distinct = sorted(set(values))
+        if len(distinct) > _MAX_STRINGS:
+            return None
+        codes = {v: n for n, v in enumerate(distinct)}
+        coded.append([codes[v] for v in values])
+        cases = []
+        for n, value in enumerate(distinct):
+            binds[f"{label}_{n}"] = value
+            cases.append(f"WHEN {n} THEN :{label}_{n}")
+        selected.append(f"CASE {column} {' '.join(cases)} END AS {label}")
+        types.append(sa.column(label, sa.String))
+    body = ",".join(f"({','.join(map(str, r))})" for r in zip(*coded, strict=True))
+    # The LIMIT keeps SQLite from flattening the VALUES rows (a compound SELECT, one arm a
+    # row) into the outer query: preparing that costs seconds for thousands of rows.
+    sql = f"SELECT {', '.join(selected)} FROM (VALUES {body}) AS pairs LIMIT {len(rows)}"
+    return sa.text(sql).bindparams(**binds).columns(*types)
