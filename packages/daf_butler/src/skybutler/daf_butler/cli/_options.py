@@ -10,6 +10,7 @@ __all__ = [
     "dataset_type_option",
     "limit_option",
     "offset_option",
+    "options_file_parameter",
     "order_by_option",
     "repo_argument",
     "split_commas",
@@ -101,6 +102,63 @@ def transfer_option(default: str = "auto") -> Callable[[_F], _F]:
         default=default,
         show_default=True,
         help="How files are transferred.",
+    )
+
+
+def _read_options_file(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if not value:
+        return
+    import yaml
+
+    from skybutler.resources import ResourcePath
+
+    try:
+        content = yaml.safe_load(ResourcePath(value).read())
+    except Exception as err:  # any unreadable file or bad YAML is a usage error here
+        raise click.BadParameter(f"cannot read {value!r}: {err}", ctx=ctx, param=param) from None
+    section = (content or {}).get(ctx.info_name, {}) if isinstance(content, dict) else None
+    if not isinstance(section, dict):
+        raise click.BadParameter(
+            f"{value!r} must map command names to {{option: value}} mappings, e.g. "
+            f"'{ctx.info_name}: {{where: \"visit = 1\"}}'.",
+            ctx=ctx,
+            param=param,
+        )
+    # An option is known by its parameter name or any of its flags (format, find-first).
+    names: dict[str, str] = {}
+    for other in ctx.command.params:
+        if other.name and other.expose_value:
+            names[other.name] = other.name
+            for flag in other.opts:
+                names[flag.lstrip("-").replace("-", "_")] = other.name
+    given = {str(key).lstrip("-").replace("-", "_"): v for key, v in section.items()}
+    unknown = sorted(key for key in given if key not in names)
+    if unknown:
+        shown = sorted({name.replace("_", "-") for name in names})
+        raise click.BadParameter(
+            f"{value!r} gives {unknown}, which 'butler {ctx.info_name}' does not take; it takes "
+            f"{shown}.",
+            ctx=ctx,
+            param=param,
+        )
+    defaults = {names[key]: v for key, v in given.items()}
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+
+
+def options_file_parameter() -> click.Option:
+    """Return ``-@/--options-file``: option values for this command from a YAML file.
+
+    The file maps command names to ``{option: value}`` (upstream's format);
+    values given on the command line win. The root ``butler`` group adds
+    it to every command that does not declare it.
+    """
+    return click.Option(
+        ["-@", "--options-file"],
+        metavar="URI",
+        is_eager=True,
+        expose_value=False,
+        callback=_read_options_file,
+        help="A YAML file of option values, {command: {option: value}}; the command line wins.",
     )
 
 

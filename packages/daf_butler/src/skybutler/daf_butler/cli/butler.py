@@ -88,6 +88,10 @@ class ButlerCLI(click.Group):
                 f"its entry point {entry.value!r} (from {entry.distribution}) is a "
                 f"{type(loaded).__name__}, not a click command.",
             )
+        if not any(param.name == "options_file" for param in loaded.params):
+            from ._options import options_file_parameter
+
+            loaded.params.append(options_file_parameter())
         return loaded
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
