@@ -15,7 +15,7 @@ from __future__ import annotations
 
 __all__ = ["MAX_RECORDS", "overlapping_pairs", "spatial_relation"]
 
-import base64
+import binascii
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -160,9 +160,14 @@ def overlapping_pairs(first: Sequence[bytes], second: Sequence[bytes]) -> list[t
     The answer is that of ``Region.decode(a).overlaps(Region.decode(b))``
     for every pair, computed without testing most pairs one by one.
     """
+    i, j = _pair_arrays(first, second)
+    return list(zip(i.tolist(), j.tolist(), strict=True))
+
+
+def _pair_arrays(first: Sequence[bytes], second: Sequence[bytes]) -> tuple[IntArray, IntArray]:
     a, b = _Side(first), _Side(second)
     i, j = _candidates(a, b)
-    found: list[tuple[int, int]] = []
+    overlapping = np.zeros(len(i), dtype=bool)
     undecided = np.ones(len(i), dtype=bool)
     counts_a, counts_b = a.vertex_count[i], b.vertex_count[j]
     for na in a.vertices:
@@ -171,17 +176,17 @@ def overlapping_pairs(first: Sequence[bytes], second: Sequence[bytes]) -> list[t
             if not len(where):
                 continue
             yes, no = _edge_verdicts(a, b, i[where], j[where], na, nb)
-            found.extend(zip(i[where[yes]].tolist(), j[where[yes]].tolist(), strict=True))
+            overlapping[where[yes]] = True
             undecided[where[yes | no]] = False
-    for x, y in zip(i[undecided].tolist(), j[undecided].tolist(), strict=True):
-        if a.region(x).overlaps(b.region(y)):
-            found.append((x, y))
-    return found
+    for k in np.nonzero(undecided)[0].tolist():
+        overlapping[k] = a.region(int(i[k])).overlaps(b.region(int(j[k])))
+    return i[overlapping], j[overlapping]
 
 
 def _read(
     managers: RegistryManagers, element: str, data_id: Mapping[str, Any]
-) -> tuple[list[tuple[Any, ...]], list[bytes]] | None:
+) -> tuple[list[list[Any]], list[bytes]] | None:
+    """Return the key columns and the encoded regions of an element's records with regions."""
     manager = managers.dimensions
     table = manager.table(element)
     layout = manager.layout(element)
@@ -194,11 +199,13 @@ def _read(
         return None
     region = sa.type_coerce(table.c.region, sa.Text)
     query = sa.select(*(table.c[c] for c in layout.key_columns), region).where(*conditions)
-    keys, blobs = [], []
-    for row in managers.db.fetch_all(query):
-        keys.append(tuple(row[:-1]))
-        blobs.append(base64.b64decode(row[-1]))
-    return keys, blobs
+    # Plain DBAPI tuples: SQLAlchemy's rows cost more than the rest of the join.
+    with managers.db.engine.connect() as connection:
+        rows = connection.execute(query).cursor.fetchall()
+    if not rows:
+        return [[] for _ in layout.key_columns], []
+    *keys, texts = (list(column) for column in zip(*rows, strict=True))
+    return keys, list(map(binascii.a2b_base64, texts))
 
 
 def spatial_relation(
@@ -218,24 +225,26 @@ def spatial_relation(
     side2 = _read(managers, second, data_id) if side1 is not None else None
     if side1 is None or side2 is None:
         return None
-    keys1, keys2 = side1[0], side2[0]
-    shared = [(d1.index(d), d2.index(d)) for d in d2 if d in d1]
+    i, j = _pair_arrays(side1[1], side2[1])
+    keys1 = [np.asarray(column, dtype=object) for column in side1[0]]
+    keys2 = [np.asarray(column, dtype=object) for column in side2[0]]
+    same = np.ones(len(i), dtype=bool)
+    for d in d2:
+        if d in d1:
+            same &= keys1[d1.index(d)][i] == keys2[d2.index(d)][j]
+    i, j = i[same], j[same]
     extra = [k for k, d in enumerate(d2) if d not in d1]
-    rows = []
-    for x, y in overlapping_pairs(side1[1], side2[1]):
-        k1, k2 = keys1[x], keys2[y]
-        if all(k1[p] == k2[q] for p, q in shared):
-            rows.append(k1 + tuple(k2[k] for k in extra))
+    columns = [column[i].tolist() for column in keys1] + [keys2[k][j].tolist() for k in extra]
     labels = {d: f"a_{d}" for d in d1}
     labels.update({d2[k]: f"b_{d2[k]}" for k in extra})
-    if not rows:
+    if not len(i):
         types = [_key_type(managers, first, d) for d in d1]
         types += [_key_type(managers, second, d2[k]) for k in extra]
         pairs = zip(types, labels.values(), strict=True)
         nothing = sa.select(*(sa.cast(sa.null(), t).label(label) for t, label in pairs))
         nothing = nothing.where(sa.false())
         return nothing.subquery(name), labels
-    text = _values_sql(rows, list(labels.values()))
+    text = _values_sql(columns, list(labels.values()))
     if text is None:
         return None
     return text.subquery(name), labels
@@ -247,40 +256,42 @@ def _key_type(managers: RegistryManagers, element: str, dimension: str) -> Any:
     return managers.dimensions.table(element).c[column].type
 
 
-def _values_sql(rows: list[tuple[Any, ...]], labels: list[str]) -> sa.TextualSelect | None:
+def _values_sql(columns: list[list[Any]], labels: list[str]) -> sa.TextualSelect | None:
     """Return ``SELECT ... FROM (VALUES ...)`` of some rows; strings become bound values.
 
     Strings are written as small integer codes mapped back with ``CASE`` so
     that each bound value appears once in the statement (SQLite limits the
     number of bound values).
     """
-    columns = list(zip(*rows, strict=True))
     binds: dict[str, Any] = {}
     selected: list[str] = []
     types: list[sa.ColumnClause[Any]] = []
     coded: list[list[int]] = []
     for position, (label, values) in enumerate(zip(labels, columns, strict=True)):
         column = f"column{position + 1}"
-        if all(type(v) is int for v in values):
-            coded.append(list(values))
+        kinds = set(map(type, values))
+        if kinds == {int}:
+            coded.append(values)
             selected.append(f"{column} AS {label}")
             types.append(sa.column(label, sa.BigInteger))
             continue
-        if not all(isinstance(v, str) for v in values):
+        if kinds != {str}:
             return None
         distinct = sorted(set(values))
         if len(distinct) > _MAX_STRINGS:
             return None
         codes = {v: n for n, v in enumerate(distinct)}
-        coded.append([codes[v] for v in values])
+        coded.append(list(map(codes.__getitem__, values)))
         cases = []
         for n, value in enumerate(distinct):
             binds[f"{label}_{n}"] = value
             cases.append(f"WHEN {n} THEN :{label}_{n}")
         selected.append(f"CASE {column} {' '.join(cases)} END AS {label}")
         types.append(sa.column(label, sa.String))
-    body = ",".join(f"({','.join(map(str, r))})" for r in zip(*coded, strict=True))
+    row = "(" + ",".join(["%d"] * len(coded)) + ")"
+    body = ",".join(map(row.__mod__, zip(*coded, strict=True)))
     # The LIMIT keeps SQLite from flattening the VALUES rows (a compound SELECT, one arm a
     # row) into the outer query: preparing that costs seconds for thousands of rows.
-    sql = f"SELECT {', '.join(selected)} FROM (VALUES {body}) AS pairs LIMIT {len(rows)}"
+    count = len(coded[0])
+    sql = f"SELECT {', '.join(selected)} FROM (VALUES {body}) AS pairs LIMIT {count}"
     return sa.text(sql).bindparams(**binds).columns(*types)
