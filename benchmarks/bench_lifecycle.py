@@ -4,7 +4,9 @@
   transaction, every file checked first, then copied under its template path);
 - ingest 50,000 files already under the root (``auto``: used in place);
 - ``removeRuns`` of that RUN of 50,000 datasets: trash and registry rows in
-  one transaction of set statements, then every file deleted.
+  one transaction of set statements, then every file deleted;
+- for reference, the time the same number of files takes to delete with
+  nothing else going on (on some virtual disks most of the removal).
 
 Targets are issue 7's.
 """
@@ -16,6 +18,7 @@ import json
 import os
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -88,6 +91,14 @@ def main() -> None:
         left = sum(len(names) for _, _, names in os.walk(f"{root}/staging"))
         print(f"files left in the removed run: {left}")
         butler.close()
+        # The floor: deleting as many files of the same kind with nothing else to do.
+        floor = _files(f"{tmp}/floor", args.remove)
+        os.sync()
+        with ThreadPoolExecutor(16) as pool:
+            report(
+                f"for reference: unlink {args.remove:,} such files on 16 threads, nothing else",
+                once(lambda: list(pool.map(os.unlink, floor))),
+            )
 
 
 if __name__ == "__main__":

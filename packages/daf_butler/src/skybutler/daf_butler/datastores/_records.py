@@ -143,6 +143,10 @@ class DatastoreRecordStore(ABC):
         """Return the IDs of every held dataset (used by the default `paths_in_use`)."""
         return set()
 
+    def trashed_paths(self) -> dict[uuid.UUID, list[str]]:
+        """Return the paths of the files of each trashed dataset."""
+        return {i: [info.path for info in infos] for i, infos in self.trashed().items()}
+
 
 def _group(infos: Iterable[StoredFileInfo]) -> dict[uuid.UUID, list[StoredFileInfo]]:
     result: dict[uuid.UUID, list[StoredFileInfo]] = {}
@@ -207,6 +211,7 @@ class RegistryRecordsProtocol(Protocol):
     def when_resolved(self, hook: Callable[[bool], None]) -> None: ...
     def is_writeable(self) -> bool: ...
     def paths_in_use(self, paths: Iterable[str]) -> set[str]: ...
+    def trashed_paths(self) -> dict[uuid.UUID, list[str]]: ...
 
 
 class RegistryRecordStore(DatastoreRecordStore):
@@ -231,6 +236,9 @@ class RegistryRecordStore(DatastoreRecordStore):
 
     def paths_in_use(self, paths: Iterable[str]) -> set[str]:
         return self._storage.paths_in_use(paths)
+
+    def trashed_paths(self) -> dict[uuid.UUID, list[str]]:
+        return self._storage.trashed_paths()
 
     def add(self, infos: Sequence[StoredFileInfo]) -> None:
         self._storage.add([info.to_record() for info in infos])

@@ -469,18 +469,18 @@ class FileDatastore(Datastore):
         DatastoreUnavailableError
             A file cannot be deleted and ``ignore_errors`` is false.
         """
-        trashed = self._store.trashed()
+        trashed = self._store.trashed_paths()
         if not trashed:
             return
         owned = {
-            info.path
-            for infos in trashed.values()
-            for info in infos
-            if "://" not in info.path and not info.path.startswith("/")
+            path
+            for paths in trashed.values()
+            for path in paths
+            if "://" not in path and not path.startswith("/")
         }
         doomed = owned - self._store.paths_in_use(owned) if owned else set()
         failed = self._delete_paths(doomed, ignore_errors)
-        done = [i for i, infos in trashed.items() if not any(f.path in failed for f in infos)]
+        done = [i for i, paths in trashed.items() if not failed.intersection(paths)]
         self._store.remove(done)
 
     def _delete_paths(self, paths: Iterable[str], ignore_errors: bool) -> set[str]:

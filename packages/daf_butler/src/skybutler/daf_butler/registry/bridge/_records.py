@@ -154,6 +154,31 @@ class RegistryDatastoreRecords:
         """Return the record rows of trashed datasets."""
         return [dict(row._mapping) for row in self._db.fetch_all(self._fetch_trashed)]
 
+    def trashed_paths(self) -> dict[uuid.UUID, list[str]]:
+        """Return the paths of the files of trashed datasets, read straight from the driver."""
+        table = self._records._table
+        trash = self._bridge._trash
+        result: dict[uuid.UUID, list[str]] = {}
+        with self._db.transaction() as connection:
+            preparer = connection.dialect.identifier_preparer
+            records = preparer.format_table(table)
+            trashed = preparer.format_table(trash)
+            mark = "%s" if self._db.dialect_name == "postgresql" else "?"
+            sql = (
+                f"SELECT r.dataset_id, r.path FROM {records} r JOIN {trashed} t ON "
+                f"t.dataset_id = r.dataset_id WHERE t.datastore_name = {mark}"
+            )
+            driver = connection.connection.driver_connection
+            cursor = driver.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql, (self.datastore_name,))
+                for raw_id, path in cursor.fetchall():
+                    key = raw_id if isinstance(raw_id, uuid.UUID) else uuid.UUID(bytes=raw_id)
+                    result.setdefault(key, []).append(str(path))
+            finally:
+                cursor.close()
+        return result
+
     def remove(self, ids: Iterable[uuid.UUID]) -> None:
         """Delete the records, locations and trash rows of datasets.
 
