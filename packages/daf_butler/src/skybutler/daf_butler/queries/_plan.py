@@ -428,7 +428,7 @@ def _automatic_spatial_joins(
             continue
         a, b = first.choose(full).name, second.choose(full).name
         name = f"pairs_{a}_{b}_{next(context.state.counter)}"
-        found = spatial_relation(context.managers, a, b, data_id, name)
+        found = spatial_relation(context.managers, a, b, data_id, name, context.builder.keys)
         if found is not None:
             # Exact pairs computed in Python: no check after the query.
             relation, labels = found

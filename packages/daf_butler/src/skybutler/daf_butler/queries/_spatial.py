@@ -17,7 +17,7 @@ __all__ = ["MAX_RECORDS", "overlapping_pairs", "spatial_relation"]
 
 import binascii
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -142,7 +142,7 @@ def _edge_verdicts(
 
     def separation(normals: FloatArray, vertices: FloatArray) -> FloatArray:
         # Per edge of the first polygon: the largest signed distance of the other's vertices.
-        return np.einsum("pek,pvk->pev", normals, vertices).max(axis=2)  # type: ignore[no-any-return]
+        return np.matmul(normals, vertices.transpose(0, 2, 1)).max(axis=2)  # type: ignore[no-any-return]
 
     s1 = separation(a.normals[na][ra], b.vertices[nb][rb])
     s2 = separation(b.normals[nb][rb], a.vertices[na][ra])
@@ -209,9 +209,18 @@ def _read(
 
 
 def spatial_relation(
-    managers: RegistryManagers, first: str, second: str, data_id: Mapping[str, Any], name: str
+    managers: RegistryManagers,
+    first: str,
+    second: str,
+    data_id: Mapping[str, Any],
+    name: str,
+    provided: Collection[str],
 ) -> tuple[sa.Subquery, dict[str, str]] | None:
     """Return the key pairs of two elements whose regions overlap, as a subquery.
+
+    Records are read constrained by the values ``data_id`` gives their keys;
+    the subquery has no column for those of them in ``provided`` (keys other
+    relations of the query already hold).
 
     Returns the subquery and the label of its column for each dimension, or
     `None` when the join must stay in SQL: one side has more than
@@ -221,6 +230,7 @@ def spatial_relation(
     manager = managers.dimensions
     d1 = manager.layout(first).key_dimensions
     d2 = manager.layout(second).key_dimensions
+    fixed = {d for d in data_id if d in provided}
     side1 = _read(managers, first, data_id)
     side2 = _read(managers, second, data_id) if side1 is not None else None
     if side1 is None or side2 is None:
@@ -233,12 +243,16 @@ def spatial_relation(
         if d in d1:
             same &= keys1[d1.index(d)][i] == keys2[d2.index(d)][j]
     i, j = i[same], j[same]
-    extra = [k for k, d in enumerate(d2) if d not in d1]
-    columns = [column[i].tolist() for column in keys1] + [keys2[k][j].tolist() for k in extra]
-    labels = {d: f"a_{d}" for d in d1}
+    # Keys fixed by the data ID (read with that value only) come from the other relations:
+    # a constraint on a VALUES column has no statistics, and PostgreSQL's estimate of one row
+    # then plans a nested loop that rescans the rows once per outer row.
+    own = [k for k, d in enumerate(d1) if d not in fixed]
+    extra = [k for k, d in enumerate(d2) if d not in d1 and d not in fixed]
+    columns = [keys1[k][i].tolist() for k in own] + [keys2[k][j].tolist() for k in extra]
+    labels = {d1[k]: f"a_{d1[k]}" for k in own}
     labels.update({d2[k]: f"b_{d2[k]}" for k in extra})
     if not len(i):
-        types = [_key_type(managers, first, d) for d in d1]
+        types = [_key_type(managers, first, d1[k]) for k in own]
         types += [_key_type(managers, second, d2[k]) for k in extra]
         pairs = zip(types, labels.values(), strict=True)
         nothing = sa.select(*(sa.cast(sa.null(), t).label(label) for t, label in pairs))
