@@ -508,15 +508,18 @@ class FileDatastore(Datastore):
                 return path
             return None
 
+        def delete_all(chunk: list[str]) -> list[str]:
+            return [path for path in chunk if delete(path) is not None]
+
         wanted = sorted(paths)
         if len(wanted) < _THREADED_DELETES:
-            results = [delete(path) for path in wanted]
-        else:
-            from concurrent.futures import ThreadPoolExecutor
+            return set(delete_all(wanted))
+        from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(_DELETE_THREADS) as pool:
-                results = list(pool.map(delete, wanted))
-        return {path for path in results if path is not None}
+        # One task per thread, each a share of the files: no per-file futures.
+        chunks = [wanted[i::_DELETE_THREADS] for i in range(_DELETE_THREADS)]
+        with ThreadPoolExecutor(_DELETE_THREADS) as pool:
+            return {path for failed in pool.map(delete_all, chunks) for path in failed}
 
     def forget(self, refs: Iterable[DatasetRef]) -> None:
         ids = [ref.id for ref in refs]
