@@ -14,6 +14,7 @@ from skybutler.daf_butler.errors import (
     ConflictingDefinitionError,
     DatasetAlreadyStoredError,
     DatasetTypeNotSupportedError,
+    DatastoreError,
     FormatterNotFoundError,
     IngestFileError,
 )
@@ -239,3 +240,14 @@ def test_bulk_ingest_is_one_transaction(
     consistent(butler)
     butler.removeRuns(runs)
     assert files(root) == set()
+
+
+def test_datastore_that_cannot_ingest(tmp_path: Path, external: Path, populate: Callable) -> None:
+    root = str(tmp_path / "memory")
+    Butler.makeRepo(root, config={"datastore": {"cls": "inmemory"}})
+    butler = Butler(root, writeable=True)
+    populate(butler)
+    ref = _ref(butler, 1)
+    with pytest.raises(DatastoreError, match="cannot ingest files"):
+        butler.ingest(FileDataset(_write(external / "m.json", {}), ref))
+    assert butler.registry.getDataset(ref.id) is None
