@@ -15,13 +15,14 @@ describe their tables with `TableSpec` and get SQLAlchemy tables back from
   making one statement execution per table, and reads (`Database.fetch_all`
   and friends).
 
-Backends are picked by short name (`DATABASE_BACKENDS`, `open_database`).
+Backends are picked by short name (`DATABASE_BACKENDS`, `open_database`) and
+imported only when used: SQLite users never load the PostgreSQL dialect.
 """
 
 from ._database import AnyResult, AnyRow, AnySelect, Database, SyncResult
 from ._open import DATABASE_BACKENDS, database_class, open_database
 from ._specs import FieldSpec, FieldType, ForeignKeySpec, TableSpec
-from ._timespans import CompoundTimespan, RangeTimespan, TimespanRepresentation
+from ._timespans import CompoundTimespan, TimespanRepresentation
 from ._transactions import RetryPolicy, TransactionAttempt
 from ._types import GUID, Base64Region, TaiNsec
 
@@ -37,7 +38,6 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "ForeignKeySpec",
-    "RangeTimespan",
     "RetryPolicy",
     "SyncResult",
     "TableSpec",

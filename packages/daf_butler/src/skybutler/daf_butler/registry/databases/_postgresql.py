@@ -21,8 +21,8 @@ from sqlalchemy.dialects import postgresql
 
 from ...errors import DatabaseConnectionError
 from ._database import AnySelect, Database
+from ._pg_timespans import RangeTimespan
 from ._specs import TableSpec
-from ._timespans import RangeTimespan
 from ._transactions import RetryPolicy
 
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected

@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
 
@@ -30,7 +29,7 @@ class GUID(sa.types.TypeDecorator[uuid.UUID]):
 
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.UUID(as_uuid=True))
+            return dialect.type_descriptor(sa.Uuid(as_uuid=True))
         return dialect.type_descriptor(sa.LargeBinary(16))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
