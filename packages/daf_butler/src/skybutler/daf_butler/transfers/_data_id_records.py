@@ -75,6 +75,8 @@ def records_of(
     pieces: dict[DimensionGroup, set[tuple[Any, ...]]] = {}
 
     seen: set[int] = set()  # expanded data IDs share record objects: look at each once
+    # Data IDs of one dataset type share a group: work out its elements once.
+    targets_of: dict[DimensionGroup, list[tuple[DimensionGroup, tuple[int, ...]]] | None] = {}
 
     def take(data_id: DataCoordinate) -> None:
         for name, record in data_id.records.items():
@@ -88,13 +90,26 @@ def records_of(
         if data_id.hasRecords():
             take(data_id)
             continue
-        targets = _targets(data_id.dimensions, universe)
+        group = data_id.dimensions
+        if group in targets_of:
+            targets = targets_of[group]
+        else:
+            elements = _targets(group, universe)
+            order = list(group.required)
+            targets = targets_of[group] = (
+                None
+                if elements is None
+                else [
+                    (e.minimal_group, tuple(order.index(d) for d in e.minimal_group.required))
+                    for e in elements
+                ]
+            )
         if targets is None:  # pragma: no cover (no such element in the default universe)
             whole.append(data_id)
             continue
-        for element in targets:
-            piece = element.minimal_group
-            pieces.setdefault(piece, set()).add(tuple(data_id[d] for d in piece.required))
+        values = data_id.required_values
+        for piece, indexes in targets:
+            pieces.setdefault(piece, set()).add(tuple(values[i] for i in indexes))
     coordinates = [
         DataCoordinate.from_required_values(group, values)
         for group, keys in pieces.items()

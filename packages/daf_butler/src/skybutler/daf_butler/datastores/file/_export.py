@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = ["ExportedFiles"]
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from skybutler.resources import ResourcePath
 
 from ...errors import DatastoreError, FileNotFoundInDatastoreError
 from ...transfers import FileDataset
-from ._file_copy import FileMover, is_absolute_path
+from ._file_copy import FileMover, Place, is_absolute_path
 from ._formatter_names import exported_formatter_name
 
 if TYPE_CHECKING:
@@ -51,6 +52,10 @@ class ExportedFiles:
         self._transfer = transfer
         self._placed: dict[str, str] = {}
         self._formatters: dict[str, str] = {}
+        # Between local directories paths are joined as strings (thousands of them).
+        self._local_dirs: tuple[str, str] | None = None
+        if directory is not None and directory.isLocal and datastore.root.isLocal:
+            self._local_dirs = (datastore.root.ospath, directory.ospath)
         self.mover = FileMover()
         """What was put in the export directory (removed again if the export fails)."""
 
@@ -66,7 +71,7 @@ class ExportedFiles:
                 "them out."
             )
         by_path: dict[str, FileDataset] = {}
-        pending: list[tuple[ResourcePath, ResourcePath]] = []
+        pending: list[tuple[Place, Place]] = []
         for ref in refs:
             files = infos[ref.id]
             if len(files) != 1 or files[0].component is not None:
@@ -94,7 +99,7 @@ class ExportedFiles:
             name = self._formatters[short] = exported_formatter_name(short)
         return name
 
-    def _place(self, info: StoredFileInfo, pending: list[tuple[ResourcePath, ResourcePath]]) -> str:
+    def _place(self, info: StoredFileInfo, pending: list[tuple[Place, Place]]) -> str:
         placed = self._placed.get(info.path)
         if placed is not None:  # one file holding datasets exported by separate calls
             return placed
@@ -102,6 +107,10 @@ class ExportedFiles:
             placed = info.path
         elif self._transfer == "direct":
             placed = self._datastore._reader.uri(info).geturl()
+        elif self._local_dirs is not None:
+            root, directory = self._local_dirs
+            pending.append((os.path.join(root, info.path), os.path.join(directory, info.path)))
+            placed = info.path
         else:
             assert self._directory is not None
             source = self._datastore._reader.uri(info)

@@ -25,6 +25,7 @@ from __future__ import annotations
 __all__ = ["ImportedFiles"]
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ from skybutler.resources import ResourceError, ResourcePath
 
 from ...errors import RepoTransferError
 from .._records import StoredFileInfo
-from ._file_copy import FileMover, is_absolute_path
+from ._file_copy import FileMover, Place, is_absolute_path
 from ._formatter_names import imported_formatter_name
 from ._put import checksum_file
 
@@ -41,6 +42,19 @@ if TYPE_CHECKING:
     from ..._dataset_ref import DatasetRef
     from ...transfers import FileDataset
     from ._datastore import FileDatastore
+
+_COPIES = ("copy", "move")
+
+
+@dataclasses.dataclass(slots=True)
+class _Placed:
+    """Where an imported file went, and what its record says of it."""
+
+    path: str
+    size: int | None
+    checksum: str | None
+    transfer: int = -1
+    """Index of its transfer among the pending ones (-1: none)."""
 
 
 class ImportedFiles:
@@ -74,15 +88,20 @@ class ImportedFiles:
         self._checksum = datastore._writer.checksum
         self._formatters: dict[tuple[str | None, str], str] = {}
         self._moved: list[ResourcePath] = []
+        # Between local directories paths are joined as strings (thousands of them).
+        self._local_dirs: tuple[str, str] | None = None
+        if self._directory.isLocal and self._root.isLocal:
+            self._local_dirs = (self._directory.ospath, self._root.ospath)
         self.mover = FileMover()
         """Files put under the datastore root (removed again if the import fails)."""
 
     def __call__(self, files: Sequence[FileDataset]) -> None:
         """Record the files of imported datasets, transferring them as asked."""
         self._datastore._register_undo("import", self.mover.undo)
-        placed: dict[str, tuple[str, int | None, str | None]] = {}
-        infos: list[StoredFileInfo] = []
-        pending: list[tuple[ResourcePath, ResourcePath]] = []
+        placed: dict[str, _Placed] = {}
+        order: list[tuple[_Placed, FileDataset]] = []
+        pending: list[tuple[Place, Place]] = []
+        waiting: list[_Placed] = []  # sizes counted by the copies
         try:
             for file in files:
                 if file.path is None:
@@ -93,17 +112,29 @@ class ImportedFiles:
                 key = str(file.path)
                 where = placed.get(key)
                 if where is None:
-                    where = placed[key] = self._place(key, file.refs[0], pending)
-                path, size, checksum = where
+                    where = placed[key] = self._place(key, file.refs[0], pending, waiting)
+                order.append((where, file))
+            if pending:
+                assert self._transfer is not None
+                sizes = self.mover.transfer_many(pending, self._transfer)
+                for where in waiting:
+                    where.size = sizes[where.transfer]
+            infos: list[StoredFileInfo] = []
+            for where, file in order:
                 for ref in file.refs:
                     formatter = self._formatter(file.formatter_name, ref)
                     storage_class = ref.datasetType.storageClass_name
                     infos.append(
-                        StoredFileInfo(ref.id, path, formatter, storage_class, None, checksum, size)
+                        StoredFileInfo(
+                            ref.id,
+                            where.path,
+                            formatter,
+                            storage_class,
+                            None,
+                            where.checksum,
+                            where.size,
+                        )
                     )
-            if pending:
-                assert self._transfer is not None
-                self.mover.transfer_many(pending, self._transfer)
             self._datastore._store.add(infos)
         except BaseException:
             self.mover.undo()
@@ -133,11 +164,28 @@ class ImportedFiles:
         return self._directory.join(path, forceDirectory=False)
 
     def _place(
-        self, path: str, ref: DatasetRef, pending: list[tuple[ResourcePath, ResourcePath]]
-    ) -> tuple[str, int | None, str | None]:
+        self,
+        path: str,
+        ref: DatasetRef,
+        pending: list[tuple[Place, Place]],
+        waiting: list[_Placed],
+    ) -> _Placed:
+        mode = self._transfer
+        if mode in _COPIES and self._local_dirs is not None and not is_absolute_path(path):
+            # A local copy counts the bytes it writes: no separate look at the source.
+            directory, root = self._local_dirs
+            pending.append((os.path.join(directory, path), os.path.join(root, path)))
+            if mode == "move":
+                self._moved.append(self._directory.join(path, forceDirectory=False))
+            where = _Placed(path, None, None, len(pending) - 1)
+            if self._validate:
+                if self._checksum:
+                    where.size, where.checksum = self._measure(self._source(path))
+                else:
+                    waiting.append(where)
+            return where
         source = self._source(path)
         size, checksum = self._measure(source)
-        mode = self._transfer
         inside = source.relative_to(self._root) if mode in (None, "auto") else None
         if mode is None or (mode == "auto" and inside is not None):
             if inside is None:
@@ -145,9 +193,9 @@ class ImportedFiles:
                     f"{source} is outside the datastore root {self._root}; import with a "
                     "transfer mode (transfer='copy', say) or give the directory the files are in."
                 )
-            return inside, size, checksum
+            return _Placed(inside, size, checksum)
         if mode == "direct":
-            return source.geturl(), size, checksum
+            return _Placed(source.geturl(), size, checksum)
         relative = (
             f"{ref.run}/{ref.datasetType.name}/{source.basename()}"
             if is_absolute_path(path)
@@ -156,7 +204,7 @@ class ImportedFiles:
         pending.append((source, self._root.join(relative, forceDirectory=False)))
         if mode == "move":
             self._moved.append(source)
-        return relative, size, checksum
+        return _Placed(relative, size, checksum, len(pending) - 1)
 
     def _measure(self, source: ResourcePath) -> tuple[int | None, str | None]:
         if not self._validate:
