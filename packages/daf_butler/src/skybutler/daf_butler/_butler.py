@@ -581,7 +581,7 @@ class Butler:
         existence = DatasetExistence.UNRECOGNIZED
         if isinstance(dataset_ref_or_type, DatasetRef):
             ref: DatasetRef | None = dataset_ref_or_type
-            if self._registry.getDataset(dataset_ref_or_type.id) is not None:
+            if self._registry._managers.datasets.known_ids([dataset_ref_or_type.id]):
                 existence |= DatasetExistence.RECORDED
         else:
             ref = self._registry.findDataset(

@@ -75,7 +75,7 @@ def ingest(
     if not refs:
         return []
     with butler.transaction():
-        existing = {ref.id for ref in registry._managers.datasets.get_refs(r.id for r in refs)}
+        existing = registry._managers.datasets.known_ids(r.id for r in refs)
         if existing and not skip_existing:
             shown = [str(ref) for ref in refs if ref.id in existing][:3]
             raise ConflictingDefinitionError(

@@ -154,7 +154,7 @@ def transfer_from(
         known = source._datastore.knows_these(refs)
         refs = [ref for ref in refs if known[ref]]
     registry = target._registry
-    present = {ref.id for ref in registry._managers.datasets.get_refs(r.id for r in refs)}
+    present = registry._managers.datasets.known_ids(r.id for r in refs)
     new = [ref for ref in refs if ref.id not in present]
     if dry_run:
         check = [ref.datasetType.name for ref in new]

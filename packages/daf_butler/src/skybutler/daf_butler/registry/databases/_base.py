@@ -29,9 +29,21 @@ from ...errors import (
     TransactionConflictError,
 )
 from ._timespans import TimespanRepresentation
-from ._transactions import Frame, RetryPolicy, TransactionAttempt, iterate_attempts
+from ._transactions import (
+    Frame,
+    RetryPolicy,
+    TransactionAttempt,
+    iterate_attempts,
+    pause_or_give_up,
+)
 
 _T = TypeVar("_T")
+
+_IDLE_REUSE_SECONDS = 10.0
+"""A connection idle for longer goes back through the pool (which checks it is alive)."""
+
+_IDLE_KEPT = 8
+"""At most this many idle connections are kept for reuse."""
 
 _WRITE_IN_READ = (
     "A write transaction cannot be nested inside a read-only one; open the outer "
@@ -98,6 +110,10 @@ class DatabaseCore(ABC):
         self._driver_inserts: dict[tuple[sa.Table, tuple[str, ...], bool], object] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
+        # Connections between transactions, with when they were last used: taking one is a
+        # list pop, where a pool checkout (events, reset-on-return, PostgreSQL's pre-ping)
+        # costs more than a whole small transaction.
+        self._idle: list[tuple[sa.Connection, float]] = []
         os.register_at_fork(
             after_in_child=functools.partial(_dispose_after_fork, weakref.ref(self))
         )
@@ -139,12 +155,39 @@ class DatabaseCore(ABC):
 
     def close(self) -> None:
         """Close every pooled connection (the object stays usable)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection, _ in idle:
+            with contextlib.suppress(Exception):
+                connection.close()
         self._engine.dispose()
 
     def _after_fork(self) -> None:
         # Connections are sockets or file handles shared with the parent: drop, never close.
+        self._idle = []
         self._engine.dispose(close=False)
         self._local = threading.local()
+
+    def _take_connection(self) -> tuple[sa.Connection, bool]:
+        """Return a connection for a new transaction, and whether it was idle here."""
+        with self._lock:
+            while self._idle:
+                connection, since = self._idle.pop()
+                if time.monotonic() - since < _IDLE_REUSE_SECONDS and not connection.closed:
+                    return connection, True
+                with contextlib.suppress(Exception):
+                    connection.close()
+        return self._engine.connect(), False
+
+    def _give_back(self, connection: sa.Connection, healthy: bool) -> None:
+        """Keep a connection whose transaction ended for the next one, or close it."""
+        if healthy and not connection.invalidated and not connection.closed:
+            with self._lock:
+                if len(self._idle) < _IDLE_KEPT:
+                    self._idle.append((connection, time.monotonic()))
+                    return
+        with contextlib.suppress(Exception):
+            connection.close()
 
     # ------------------------------------------------------------ backend hooks
 
@@ -259,6 +302,7 @@ class DatabaseCore(ABC):
         connection, transaction = self._connect_and_begin(write)
         frame = Frame(connection, write)
         self._local.frame = frame
+        healthy = False
         try:
             try:
                 yield connection
@@ -278,9 +322,10 @@ class DatabaseCore(ABC):
                 if self.is_retryable(err):
                     raise self._conflict(err) from err
                 raise
+            healthy = True
         finally:
             self._local.frame = None
-            connection.close()
+            self._give_back(connection, healthy)
         for hook in frame.commit_hooks:
             hook()
 
@@ -296,7 +341,7 @@ class DatabaseCore(ABC):
         for retry in itertools.count():
             last = retry + 1 >= self.retry_policy.max_attempts
             try:
-                connection = self._engine.connect()
+                connection, reused = self._take_connection()
             except sa.exc.DBAPIError as err:
                 if last or not self.is_retryable(err):
                     raise self._connection_error(err) from err
@@ -304,7 +349,10 @@ class DatabaseCore(ABC):
                 try:
                     return connection, self._begin(connection, write)
                 except Exception as err:
-                    connection.close()
+                    with contextlib.suppress(Exception):
+                        connection.close()
+                    if reused:
+                        continue  # whatever went wrong, a fresh connection from the pool next
                     if not self.is_retryable(err):
                         raise
                     if last:
@@ -341,11 +389,18 @@ class DatabaseCore(ABC):
             if write and not frame.write:
                 raise RegistryError(_WRITE_IN_READ)
             return func(*args, **kwargs)
-        for attempt in self.attempts(write=write):
-            with attempt:
-                result = func(*args, **kwargs)
-            if attempt.done:
-                return result
+        # The loop of `attempts` without its context managers: most calls are single
+        # lookups, where those layers cost as much as the statement.
+        started = time.monotonic()
+        last = self.retry_policy.max_attempts
+        for number in range(1, last + 1):
+            try:
+                with self._outermost(write):
+                    result = func(*args, **kwargs)
+            except TransactionConflictError as err:
+                pause_or_give_up(self, err, number, number < last, started)
+                continue
+            return result
         raise AssertionError("unreachable: the last attempt raises")  # pragma: no cover
 
     def on_commit(self, hook: Callable[[], None]) -> None:

@@ -9,7 +9,7 @@ it, so its conflicts travel up to the outermost level.
 
 from __future__ import annotations
 
-__all__ = ["RetryPolicy", "TransactionAttempt"]
+__all__ = ["RetryPolicy", "TransactionAttempt", "pause_or_give_up"]
 
 import dataclasses
 import random
@@ -115,18 +115,29 @@ class TransactionAttempt:
         try:
             suppressed = self._context.__exit__(exc_type, exc, traceback)
         except TransactionConflictError as err:
-            if not self._retries_left:
-                elapsed = time.monotonic() - self._started
-                raise TransactionConflictError(
-                    f"Gave up after {self._number} attempts in {elapsed:.1f} s: every one "
-                    f"conflicted with concurrent writers on {self._db.display_url} ({err}). "
-                    "Retry later, or reduce the number of simultaneous writers."
-                ) from err
-            self._db.conflicts_retried += 1
-            time.sleep(self._db.retry_policy.delay(self._number - 1))
+            pause_or_give_up(self._db, err, self._number, self._retries_left, self._started)
             return True
         self.done = True
         return bool(suppressed)
+
+
+def pause_or_give_up(
+    db: DatabaseCore,
+    error: TransactionConflictError,
+    number: int,
+    retries_left: bool,
+    started: float,
+) -> None:
+    """After attempt ``number`` conflicted: pause before the next, or raise if it was the last."""
+    if not retries_left:
+        elapsed = time.monotonic() - started
+        raise TransactionConflictError(
+            f"Gave up after {number} attempts in {elapsed:.1f} s: every one "
+            f"conflicted with concurrent writers on {db.display_url} ({error}). "
+            "Retry later, or reduce the number of simultaneous writers."
+        ) from error
+    db.conflicts_retried += 1
+    time.sleep(db.retry_policy.delay(number - 1))
 
 
 def iterate_attempts(db: DatabaseCore, *, write: bool) -> Iterator[TransactionAttempt]:

@@ -323,6 +323,34 @@ class DatasetManager(FindOperations, AssociationOperations, VersionedManager):
 
         return self._db.run(read)
 
+    def known_ids(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Return those of these dataset IDs the registry has (one indexed lookup per chunk)."""
+        unique = list(dict.fromkeys(ids))
+        d = self._dataset.c
+        if len(unique) == 1:
+            # The hot case (Butler.exists): one statement compiled once, run on the driver.
+            encoded = self._encode_uuid(unique[0])
+
+            def read_one() -> set[uuid.UUID]:
+                with self._db.transaction() as connection:
+                    rows = self._prepared.execute(
+                        connection,
+                        ("dataset-known",),
+                        lambda: sa.select(d.id).where(d.id == sa.bindparam("id")),
+                        {"id": encoded},
+                    )
+                return set(unique) if rows else set()
+
+            return self._db.run(read_one)
+        query = sa.select(d.id).where(d.id.in_(sa.bindparam("ids", expanding=True)))
+
+        def read() -> set[uuid.UUID]:
+            return {
+                row[0] for chunk in chunked(unique) for row in self._fetch(query, {"ids": chunk})
+            }
+
+        return self._db.run(read)
+
     def get_refs(self, ids: Iterable[uuid.UUID | str]) -> list[DatasetRef]:
         """Return the datasets with these IDs, in order, leaving out unknown ones."""
         wanted = [i if isinstance(i, uuid.UUID) else uuid.UUID(str(i)) for i in ids]
