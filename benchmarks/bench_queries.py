@@ -16,8 +16,11 @@ the search must skip) and ``Sky`` (``N_SKY_VISITS`` visits x ``N_DETECTORS``
 detectors with small regions on a sky map of 10 tracts of 10 x 10 patches).
 Only the queries are timed, not the set-up.
 
-Runs on SQLite, then on a throwaway PostgreSQL server (``tests/_services/postgres.py``)
-when its programs are installed. Sizes come from environment variables
+Each figure is wall-clock time; the CPU time of this process (``time.process_time``:
+Python work plus SQLite, but not the PostgreSQL server's own work) follows it
+in brackets, since the machine may be shared. Runs on SQLite, then on a
+throwaway PostgreSQL server (``tests/_services/postgres.py``) when its
+programs are installed. Sizes come from environment variables
 (defaults in brackets): ``BENCH_QUERIES_VISITS`` [5000],
 ``BENCH_QUERIES_DETECTORS`` [200], ``BENCH_QUERIES_DATASETS`` [100000],
 ``BENCH_QUERIES_SKY_VISITS`` [25], ``BENCH_QUERIES_PG_VISITS`` [1000],
@@ -214,6 +217,17 @@ def _count(iterable: Any) -> int:
     return n
 
 
+def _timed(fn: Any) -> tuple[float, float]:
+    """Return the wall-clock and CPU seconds of one call of ``fn``."""
+    cpu = time.process_time()
+    wall = once(fn)
+    return wall, time.process_time() - cpu
+
+
+def _cpu(seconds: float) -> str:
+    return f"[CPU {seconds:.3f} s]"
+
+
 def _first_row(make: Any) -> float:
     best = math.inf
     for _ in range(5):
@@ -237,15 +251,17 @@ def run(url: str, label: str, n_visits: int, n_sky_visits: int) -> None:
     n_rows = n_visits * N_DETECTORS
     stream = registry.queryDataIds(["visit", "detector"], instrument="Stream")
     counted: list[int] = []
-    seconds = once(lambda: counted.append(_count(stream)))
+    seconds, cpu = _timed(lambda: counted.append(_count(stream)))
     assert counted == [n_rows], counted
     if n_rows == MILLION:
-        report(f"{label}: stream 1,000,000 visit x detector data IDs", seconds, 5.0)
+        report(f"{label}: stream 1,000,000 visit x detector data IDs {_cpu(cpu)}", seconds, 5.0)
     else:
-        report(f"{label}: stream {n_rows:,} visit x detector data IDs", seconds)
+        report(f"{label}: stream {n_rows:,} visit x detector data IDs {_cpu(cpu)}", seconds)
+        scale = MILLION / n_rows
         report(
-            f"{label}: stream 1,000,000 data IDs (extrapolated from {n_rows:,})",
-            seconds * MILLION / n_rows,
+            f"{label}: stream 1,000,000 data IDs (extrapolated from {n_rows:,}) "
+            f"{_cpu(cpu * scale)}",
+            seconds * scale,
             5.0,
         )
 
@@ -253,25 +269,29 @@ def run(url: str, label: str, n_visits: int, n_sky_visits: int) -> None:
         ["visit", "detector", "tract", "patch"], instrument="Sky", skymap="rings"
     )
     counted.clear()
-    seconds = once(lambda: counted.append(_count(spatial)))
+    seconds, cpu = _timed(lambda: counted.append(_count(spatial)))
     name = f"{label}: spatial visit x detector x tract x patch join over {n_vdr:,} regions"
     if n_vdr == TARGET_REGIONS:
-        report(f"{name} ({counted[0]:,} rows)", seconds, 5.0)
+        report(f"{name} ({counted[0]:,} rows) {_cpu(cpu)}", seconds, 5.0)
     else:
-        report(f"{name} ({counted[0]:,} rows)", seconds)
+        report(f"{name} ({counted[0]:,} rows) {_cpu(cpu)}", seconds)
+        scale = TARGET_REGIONS / n_vdr
         report(
-            f"{label}: spatial join over 100,000 regions (extrapolated from {n_vdr:,})",
-            seconds * TARGET_REGIONS / n_vdr,
+            f"{label}: spatial join over 100,000 regions (extrapolated from {n_vdr:,}) "
+            f"{_cpu(cpu * scale)}",
+            seconds * scale,
             5.0,
         )
 
     found: list[int] = []
-    seconds = once(
+    seconds, cpu = _timed(
         lambda: found.append(len(query_datasets(registry, "calexp", ["run/main"], limit=None)))
     )
     assert found == [n_datasets], found
     report(
-        f"{label}: query_datasets of {n_datasets:,} datasets by type and collection", seconds, 1.0
+        f"{label}: query_datasets of {n_datasets:,} datasets by type and collection {_cpu(cpu)}",
+        seconds,
+        1.0,
     )
 
     report(

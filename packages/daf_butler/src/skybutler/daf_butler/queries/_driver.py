@@ -22,8 +22,9 @@ from .._dataset_ref import DatasetRef
 from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
 from ..registry import RegistryManagers
 from ._plan import Plan, build_plan, field_label, key_label
-from ._rows import stream_batches
+from ._rows import gc_paused, stream_batches
 from ._spec import QuerySpec
+from ._statistics import ensure_statistics
 
 _EXPAND_BATCH = 1_000
 
@@ -129,7 +130,9 @@ class QueryDriver:
             # The rows are the full values themselves, in order.
             assert plan.statement is not None
             for batch in stream_batches(self.db.engine, plan.statement):
-                yield from DataCoordinate._from_full_rows(group, batch)
+                with gc_paused():
+                    made = DataCoordinate._from_full_rows(group, batch)
+                yield from made
             return
         for row in rows:
             yield make(group, getter(row))
@@ -156,16 +159,21 @@ class QueryDriver:
         else:
             keys = self._getter(plan, labels)
 
+        def run_name(key: int) -> str:
+            run = runs[key] = by_keys([key])[key].name
+            return run
+
         def refs() -> Iterator[DatasetRef]:
             make = DatasetRef._from_trusted
             for batch in batches:
-                data_ids = DataCoordinate._from_full_rows(group, [keys(row) for row in batch])
-                for row, data_id in zip(batch, data_ids, strict=True):
-                    dataset_id, run_key = ids(row)
-                    run = runs.get(run_key)
-                    if run is None:
-                        run = runs[run_key] = by_keys([run_key])[run_key].name
-                    yield make(dataset_type, data_id, run, dataset_id)
+                with gc_paused():
+                    data_ids = DataCoordinate._from_full_rows(group, [keys(row) for row in batch])
+                    made = []
+                    for row, data_id in zip(batch, data_ids, strict=True):
+                        dataset_id, run_key = ids(row)
+                        run = runs.get(run_key) or run_name(run_key)
+                        made.append(make(dataset_type, data_id, run, dataset_id))
+                yield from made
 
         stream = refs()
         if plan.spec.with_records:
@@ -224,6 +232,7 @@ class QueryDriver:
         assert plan.statement is not None
         inner = plan.statement.order_by(None).subquery("counted")
         statement = sa.select(sa.func.count()).select_from(inner)
+        ensure_statistics(self.db.engine, statement)
         with self.db.engine.connect() as connection:
             return int(connection.execute(statement).scalar_one())
 

@@ -96,9 +96,8 @@ class _Context:
                 f"expression cannot constrain it; give its value as a data ID key ({name}=...)."
             )
         if isinstance(ref, DimensionField):
-            element = self.universe[ref.element]
             if ref.field == "region":
-                if isinstance(element, SkyPixDimension):
+                if isinstance(self.universe[ref.element], SkyPixDimension):
                     return Typed("region", ref=ref)
                 return Typed("region", builder.field(ref.element, "region"), ref=ref)
             if ref.field == "timespan":
@@ -108,7 +107,6 @@ class _Context:
                 if ref.attribute == "end":
                     return Typed("datetime", _bigint_or(span.upper(), MAX_NSEC))
                 return Typed("timespan", span)
-            del element
             return Typed(dtype, builder.field(ref.element, ref.field))
         return self._dataset_column(ref, dtype)
 

@@ -460,15 +460,12 @@ class ExpressionTranslator(TreeVisitor[Typed]):
                 continue
             typed = item.accept(self)
             values = typed.value if typed.dtype == "list" else [typed.value]
-            dtype = typed.dtype
             for value in values:
                 one = self._bind_value(value, item) if typed.dtype == "list" else typed
                 if not one.literal:
                     raise self.error(item, "IN lists hold literals and bind values only")
                 _, one = self._coerce_pair(item, lhs, one)
-                dtype = one.dtype
                 scalars.append(one.value)
-            del dtype
         if scalars:
             terms.append(lhs.sql.in_(scalars))
         condition = sa.or_(*terms) if terms else sa.false()

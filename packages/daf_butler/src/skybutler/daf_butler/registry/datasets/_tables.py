@@ -238,6 +238,9 @@ def tags_spec(group: DimensionGroup, hook: DimensionForeignKeys | None = None) -
             *(dimension_field(universe, name) for name in dims),
         ),
         unique=(("dataset_type_id", "collection_id", *dims),),
+        # Covers a search by type and collection: the data ID and the dataset ID come from
+        # the index alone, in data ID order, with no lookup of the table row per dataset.
+        indexes=(("dataset_type_id", "collection_id", *dims, "dataset_id"),),
         foreign_keys=(*_summary_keys(), *_dimension_keys(group, hook)),
         doc=f"Datasets with dimensions {list(dims)} in RUN and TAGGED collections.",
     )
