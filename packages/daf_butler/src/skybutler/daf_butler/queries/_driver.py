@@ -22,7 +22,7 @@ from .._dataset_ref import DatasetRef
 from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
 from ..registry import RegistryManagers
 from ._plan import Plan, build_plan, field_label, key_label
-from ._rows import gc_paused, stream_batches
+from ._rows import gc_paused, stream_batches, uuid_decoder
 from ._spec import QuerySpec
 from ._statistics import ensure_statistics
 
@@ -100,10 +100,13 @@ class QueryDriver:
         selected = [c.key for c in plan.statement.selected_columns]
         return (selected[: len(labels)] if prefix else selected) == labels
 
-    def _batches(self, plan: Plan) -> Iterator[Sequence[Any]]:
-        """Yield the result rows in batches (SQL tuples when there is no Python stage)."""
+    def _batches(self, plan: Plan, undecoded: Sequence[str] = ()) -> Iterator[Sequence[Any]]:
+        """Yield the result rows in batches (SQL tuples when there is no Python stage).
+
+        ``undecoded`` columns may keep the driver's values (see `stream_batches`).
+        """
         if plan.statement is not None and not plan.post and not plan.constants:
-            yield from stream_batches(self.db.engine, plan.statement)
+            yield from stream_batches(self.db.engine, plan.statement, undecoded=undecoded)
             return
         rows = self.rows(plan)
         while batch := list(itertools.islice(rows, _EXPAND_BATCH)):
@@ -152,7 +155,9 @@ class QueryDriver:
         ids = self._getter(plan, ["ds__dataset_id", "ds__run_id"])
         runs: dict[int, str] = {}
         by_keys = self.managers.collections.by_keys
-        batches = self._batches(plan)
+        # The dataset IDs are decoded while the refs are built, not in a copy of each row.
+        to_uuid = uuid_decoder(self.db.engine.dialect)
+        batches = self._batches(plan, ("ds__dataset_id",) if to_uuid is not None else ())
         n_keys = len(labels)
         if self._is_identity(plan, labels, prefix=True):
             keys: Callable[[Any], tuple[Any, ...]] = lambda row: row[:n_keys]  # noqa: E731
@@ -171,6 +176,8 @@ class QueryDriver:
                     made = []
                     for row, data_id in zip(batch, data_ids, strict=True):
                         dataset_id, run_key = ids(row)
+                        if to_uuid is not None:
+                            dataset_id = to_uuid(dataset_id)
                         run = runs.get(run_key) or run_name(run_key)
                         made.append(make(dataset_type, data_id, run, dataset_id))
                 yield from made

@@ -21,11 +21,18 @@ rescan them all again and again (half the time of a 100,000-ref search).
 
 from __future__ import annotations
 
-__all__ = ["FIRST_BATCH", "MAX_BATCH", "RegionDecoder", "gc_paused", "stream_batches"]
+__all__ = [
+    "FIRST_BATCH",
+    "MAX_BATCH",
+    "RegionDecoder",
+    "gc_paused",
+    "stream_batches",
+    "uuid_decoder",
+]
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -72,11 +79,16 @@ class RegionDecoder:
 
 
 def _decoders(
-    statement: sa.Select[Any], dialect: sa.Dialect, description: Sequence[Sequence[Any]]
+    statement: sa.Select[Any],
+    dialect: sa.Dialect,
+    description: Sequence[Sequence[Any]],
+    undecoded: Collection[str],
 ) -> list[tuple[int, Decoder]]:
     """Return ``(column index, decoder)`` for each column whose values need decoding."""
     found: list[tuple[int, Decoder]] = []
     for index, column in enumerate(statement.selected_columns):
+        if column.key in undecoded:
+            continue
         column_type = column.type
         if isinstance(column_type, Base64Region):
             found.append((index, RegionDecoder()))
@@ -99,6 +111,17 @@ def _uuid_decoder(column_type: GUID, dialect: sa.Dialect) -> Decoder:
     return lambda value: convert(value, dialect)
 
 
+def uuid_decoder(dialect: sa.Dialect) -> Decoder | None:
+    """Return what turns a UUID column's values, as the driver gives them, into UUIDs.
+
+    `None` when the driver gives UUIDs already (PostgreSQL). The conversion
+    also accepts UUIDs (the values of the first batch are decoded already).
+    """
+    if dialect.name == "postgresql":
+        return None
+    return _uuid_decoder(GUID(), dialect)
+
+
 def _decode(batch: Sequence[Any], decoders: list[tuple[int, Decoder]]) -> list[tuple[Any, ...]]:
     decoded = []
     for row in batch:
@@ -112,9 +135,13 @@ def _decode(batch: Sequence[Any], decoders: list[tuple[int, Decoder]]) -> list[t
 
 
 def stream_batches(
-    engine: sa.Engine, statement: sa.Select[Any]
+    engine: sa.Engine, statement: sa.Select[Any], *, undecoded: Collection[str] = ()
 ) -> Iterator[Sequence[tuple[Any, ...]]]:
     """Yield the rows of ``statement`` in batches of tuples (values in selected column order).
+
+    Columns labelled in ``undecoded`` keep, after the first batch, the values
+    the driver gives: the caller decodes them itself (saving a copy of each
+    row when it builds objects from the rows anyway).
 
     The rows come on a connection of their own, outside the registry's
     transaction frames, so the caller may write to the registry while
@@ -132,7 +159,7 @@ def stream_batches(
             if len(first) < FIRST_BATCH:
                 return
             cursor = result.cursor
-            decoders = _decoders(statement, engine.dialect, cursor.description)
+            decoders = _decoders(statement, engine.dialect, cursor.description, undecoded)
             size = FIRST_BATCH * _GROWTH
             while True:
                 with gc_paused():
