@@ -821,6 +821,65 @@ class Butler:
             overwrite=overwrite,
         )
 
+    def retrieve_artifacts_zip(
+        self, refs: Iterable[DatasetRef], destination: str | ResourcePath, overwrite: bool = True
+    ) -> ResourcePath:
+        """Write the files of datasets and their index into one Zip; return its URI.
+
+        Parameters
+        ----------
+        refs
+            The datasets (each must be stored).
+        destination
+            Directory of the Zip, named from its contents (upstream's recipe).
+        overwrite
+            Replace a Zip of the same name.
+        """
+        from ._butler_zip import retrieve_artifacts_zip
+
+        return retrieve_artifacts_zip(self, refs, destination, overwrite)
+
+    def ingest_zip(
+        self,
+        zip: str | ResourcePath,
+        transfer: str | None = "auto",
+        *,
+        transfer_dimensions: bool = False,
+        dry_run: bool = False,
+        skip_existing: bool = False,
+    ) -> list[DatasetRef]:
+        """Ingest a Zip written by `retrieve_artifacts_zip`; datasets are read in place from it.
+
+        Parameters
+        ----------
+        zip
+            The Zip.
+        transfer
+            How the Zip itself gets into the datastore (``auto`` copies).
+        transfer_dimensions
+            Accepted for upstream's signature; a Zip holds no dimension
+            records, so they must already be in the repository.
+        dry_run
+            Check everything and return what would be ingested, changing nothing.
+        skip_existing
+            Skip datasets whose IDs are already registered instead of failing.
+
+        Returns
+        -------
+        refs
+            The datasets ingested (or that would be).
+        """
+        from ._butler_zip import ingest_zip
+
+        return ingest_zip(
+            self,
+            zip,
+            transfer,
+            transfer_dimensions=transfer_dimensions,
+            dry_run=dry_run,
+            skip_existing=skip_existing,
+        )
+
     def pruneDatasets(
         self,
         refs: Iterable[DatasetRef],

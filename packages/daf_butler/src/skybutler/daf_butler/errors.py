@@ -34,7 +34,8 @@ for code written against upstream::
     ├── RemovalArgumentError (TypeError)         removal arguments that cannot go together
     ├── RepoTransferError                        exporting or importing a repository's contents
     │   ├── IncompatibleUniverseError (ValueError)  repositories of different universes
-    │   └── RepoImportError (ValueError)         an export file that cannot be imported
+    │   ├── RepoImportError (ValueError)         an export file that cannot be imported
+    │   └── ZipIndexError (ValueError)           a Zip of artifacts that cannot be ingested
     ├── DatastoreError
     │   ├── DatastoreConfigError (ValueError)      a datastore configuration that cannot work
     │   ├── DatastoreUnavailableError (ConnectionError)  a datastore root that cannot be reached
@@ -119,6 +120,7 @@ __all__ = [
     "TimespanError",
     "TransactionConflictError",
     "UnimplementedQueryError",
+    "ZipIndexError",
 ]
 
 
@@ -380,3 +382,7 @@ class IncompatibleUniverseError(RepoTransferError, ValueError):
 
 class RemovalArgumentError(ButlerError, TypeError):
     """A removal was asked with arguments that cannot go together (upstream's `TypeError`)."""
+
+
+class ZipIndexError(RepoTransferError, ValueError):
+    """A Zip of artifacts is not a Zip, has no ``_butler_zip_index.json``, or a damaged one."""

@@ -262,6 +262,10 @@ class FileDatastore(Datastore):
             files = infos.get(ref.id)
             if not files:
                 result[ref] = False
+            elif any("#zip-path=" in f.path for f in files):
+                from ._zip import member_exists
+
+                result[ref] = all(member_exists(self.root, f.path) for f in files)
             elif local_root is not None and not any("://" in f.path for f in files):
                 result[ref] = all(os.path.exists(os.path.join(local_root, f.path)) for f in files)
             else:
@@ -479,6 +483,10 @@ class FileDatastore(Datastore):
             if "://" not in path and not path.startswith("/")
         }
         doomed = owned - self._store.paths_in_use(owned) if owned else set()
+        if any("#zip-path=" in path for path in doomed):
+            from ._zip import zips_to_delete
+
+            doomed = zips_to_delete(self._store, doomed)
         failed = self._delete_paths(doomed, ignore_errors)
         done = [i for i, paths in trashed.items() if not failed.intersection(paths)]
         self._store.remove(done)

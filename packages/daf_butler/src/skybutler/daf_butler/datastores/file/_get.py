@@ -152,6 +152,10 @@ class FileReader:
     def _read_file(
         self, ref: DatasetRef, info: StoredFileInfo, formatter: Formatter, request: ReadRequest
     ) -> Any:
+        if "#zip-path=" in info.path:
+            from ._zip import read_member
+
+            return read_member(self, ref, info, formatter, request)
         if self._local_root is not None and "://" not in info.path:
             path = os.path.join(self._local_root, info.path)
             try:
