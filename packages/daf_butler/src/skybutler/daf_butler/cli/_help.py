@@ -19,6 +19,7 @@ SHORT_HELP: dict[str, str] = {
     "export-calibs": "Export calibration collections with their datasets.",
     "import": "Import an export directory into a repository.",
     "ingest-files": "Ingest files listed in a table as datasets.",
+    "ingest-zip": "Ingest a Zip of dataset files.",
     "prune-datasets": "Untag, unstore or purge datasets.",
     "query-collections": "List the collections of a repository.",
     "query-data-ids": "List the data IDs that match a query.",

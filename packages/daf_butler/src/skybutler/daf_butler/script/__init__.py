@@ -39,8 +39,10 @@ if _typing.TYPE_CHECKING:
     from ._transfers import (
         ID_GENERATION_MODES,
         ingest_files,
+        ingest_zip,
         parse_data_id,
         retrieve_artifacts,
+        retrieve_artifacts_zip,
         transfer_datasets,
     )
 
@@ -66,6 +68,7 @@ _LAZY: dict[str, str] = {
     "export_calibs": "._export",
     "find_refs": "._queries",
     "ingest_files": "._transfers",
+    "ingest_zip": "._transfers",
     "open_butler": "._repo",
     "open_registry": "._repo",
     "parse_data_id": "._transfers",
@@ -80,6 +83,7 @@ _LAZY: dict[str, str] = {
     "remove_dataset_types": "._dataset_types",
     "remove_runs": "._removal",
     "retrieve_artifacts": "._transfers",
+    "retrieve_artifacts_zip": "._transfers",
     "transfer_datasets": "._transfers",
 }
 
@@ -105,6 +109,7 @@ __all__ = [
     "export_calibs",
     "find_refs",
     "ingest_files",
+    "ingest_zip",
     "open_butler",
     "open_registry",
     "parse_data_id",
@@ -119,6 +124,7 @@ __all__ = [
     "remove_dataset_types",
     "remove_runs",
     "retrieve_artifacts",
+    "retrieve_artifacts_zip",
     "transfer_datasets",
 ]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 __all__ = [
     "ID_GENERATION_MODES",
     "ingest_files",
+    "ingest_zip",
     "parse_data_id",
     "retrieve_artifacts",
+    "retrieve_artifacts_zip",
     "transfer_datasets",
 ]
 
@@ -257,3 +259,78 @@ def retrieve_artifacts(
             if clobber:
                 raise
             raise RepoTransferError(f"{err} (--clobber on the command line)") from err
+
+
+def retrieve_artifacts_zip(
+    repo: str,
+    destination: str,
+    dataset_type: Sequence[str] = (),
+    collections: Sequence[str] = (),
+    where: str = "",
+    find_first: bool = False,
+    limit: int = 0,
+    order_by: Sequence[str] = (),
+    clobber: bool = False,
+) -> tuple[ResourcePath | None, int]:
+    """Write the files of the datasets a query finds into one Zip in a directory.
+
+    Parameters
+    ----------
+    repo
+        The repository.
+    destination
+        The directory of the Zip (created if missing).
+    dataset_type, collections, where, find_first, limit, order_by
+        The query (see `find_refs`).
+    clobber
+        Replace a Zip of the same name.
+
+    Returns
+    -------
+    zip, count
+        The Zip written (`None` when the query finds nothing) and how many
+        datasets it holds.
+    """
+    with open_butler(repo) as butler:
+        refs = find_refs(butler, dataset_type, collections, where, find_first, limit, order_by)
+        if not refs:
+            return None, 0
+        try:
+            return butler.retrieve_artifacts_zip(refs, destination, overwrite=clobber), len(refs)
+        except FileExistsError as err:
+            raise RepoTransferError(f"{err} (--clobber on the command line)") from err
+
+
+def ingest_zip(
+    repo: str,
+    zip: str,
+    transfer: str = "auto",
+    transfer_dimensions: bool = False,
+    dry_run: bool = False,
+    skip_existing: bool = False,
+) -> list[DatasetRef]:
+    """Ingest a Zip of artifacts into a repository; return the datasets (to be) ingested.
+
+    Parameters
+    ----------
+    repo
+        The repository.
+    zip
+        The Zip (path or URI).
+    transfer
+        How the Zip gets into the datastore.
+    transfer_dimensions
+        See `Butler.ingest_zip`.
+    dry_run
+        Change nothing; return what would be ingested.
+    skip_existing
+        Skip datasets already registered.
+    """
+    with open_butler(repo, writeable=not dry_run) as butler:
+        return butler.ingest_zip(
+            zip,
+            transfer=transfer,
+            transfer_dimensions=transfer_dimensions,
+            dry_run=dry_run,
+            skip_existing=skip_existing,
+        )

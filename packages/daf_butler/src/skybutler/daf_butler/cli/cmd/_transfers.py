@@ -1,8 +1,8 @@
-"""``ingest-files``, ``transfer-datasets`` and ``retrieve-artifacts``."""
+"""``ingest-files``, ``ingest-zip``, ``transfer-datasets`` and ``retrieve-artifacts``."""
 
 from __future__ import annotations
 
-__all__ = ["ingest_files", "retrieve_artifacts", "transfer_datasets"]
+__all__ = ["ingest_files", "ingest_zip", "retrieve_artifacts", "transfer_datasets"]
 
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -196,6 +196,13 @@ def transfer_datasets(
     show_default=True,
     help="Replace files already in DESTINATION.",
 )
+@click.option(
+    "--zip/--no-zip",
+    "as_zip",
+    default=False,
+    show_default=True,
+    help="Write one Zip of the files and their index (for ingest-zip) instead of copies.",
+)
 def retrieve_artifacts(
     repo: str,
     destination: str,
@@ -209,8 +216,32 @@ def retrieve_artifacts(
     verbose: bool,
     preserve_path: bool,
     clobber: bool,
+    as_zip: bool,
 ) -> None:
-    """Copy the files of the datasets the query finds in REPO into DESTINATION."""
+    """Copy the files of the datasets the query finds in REPO into DESTINATION.
+
+    With --zip, write them instead into one Zip in DESTINATION, named from
+    its contents, with the index ``butler ingest-zip`` reads.
+    """
+    if as_zip:
+        from ...script import retrieve_artifacts_zip
+
+        written, count = retrieve_artifacts_zip(
+            repo,
+            destination,
+            dataset_type=split_commas(dataset_type),
+            collections=split_commas(collections),
+            where=where,
+            find_first=find_first,
+            limit=limit,
+            order_by=split_commas(order_by),
+            clobber=clobber,
+        )
+        if written is None:
+            click.echo("No datasets found: no Zip written.")
+        else:
+            click.echo(f"Wrote {count} dataset(s) to {written}")
+        return
     from ...script import retrieve_artifacts as run
 
     uris = run(
@@ -230,3 +261,49 @@ def retrieve_artifacts(
         for uri in uris:
             click.echo(str(uri))
     click.echo(f"Number of files retrieved: {len(uris)}")
+
+
+@click.command("ingest-zip", short_help=SHORT_HELP["ingest-zip"])
+@repo_argument()
+@click.argument("zip")
+@transfer_option()
+@click.option(
+    "--transfer-dimensions/--no-transfer-dimensions",
+    default=False,
+    show_default=True,
+    help="Transfer dimension records held by the Zip (upstream's V1 Zips hold none: the "
+    "records must already be in REPO).",
+)
+@click.option(
+    "--dry-run/--no-dry-run",
+    default=False,
+    show_default=True,
+    help="Only check the Zip and count what would be ingested.",
+)
+@click.option(
+    "--skip-existing/--no-skip-existing",
+    default=False,
+    show_default=True,
+    help="Skip datasets REPO already has instead of failing.",
+)
+def ingest_zip(
+    repo: str,
+    zip: str,
+    transfer: str,
+    transfer_dimensions: bool,
+    dry_run: bool,
+    skip_existing: bool,
+) -> None:
+    """Ingest the Zip ZIP (from retrieve-artifacts --zip) into REPO; datasets are read in place."""
+    from ...script import ingest_zip as run
+
+    refs = run(
+        repo,
+        zip,
+        transfer=transfer,
+        transfer_dimensions=transfer_dimensions,
+        dry_run=dry_run,
+        skip_existing=skip_existing,
+    )
+    verb = "would be ingested (dry run)" if dry_run else "ingested"
+    click.echo(f"Number of datasets {verb}: {len(refs)}")
