@@ -6,6 +6,7 @@ import json
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -250,3 +251,54 @@ def test_missing_records(source: Butler, tmp_path: Path) -> None:
         bare.ingest_zip(_zip(source, tmp_path), transfer_dimensions=True)
     assert not list(bare.registry.queryDatasetTypes())
     assert not files_under(root)
+
+
+def test_rolled_back_ingest_leaves_nothing(source: Butler, target: Butler, tmp_path: Path) -> None:
+    path = _zip(source, tmp_path)
+
+    def ingest_then_fail() -> None:
+        with target.transaction():
+            target.ingest_zip(path, transfer="copy")
+            raise RuntimeError("a later step failed")
+
+    with pytest.raises(RuntimeError, match="later step"):
+        ingest_then_fail()
+    assert not _refs(target)
+    assert not files_under(target.datastore.root.ospath)
+    assert path.exists()
+
+
+def test_move_deletes_source_after_commit(source: Butler, target: Butler, tmp_path: Path) -> None:
+    path = _zip(source, tmp_path)
+    refs = target.ingest_zip(path, transfer="move")
+    assert not path.exists()
+    assert target.get(refs[0]) is not None
+
+
+def test_direct_reads_the_zip_where_it_is(source: Butler, target: Butler, tmp_path: Path) -> None:
+    path = _zip(source, tmp_path)
+    refs = target.ingest_zip(path, transfer="direct")
+    assert not files_under(target.datastore.root.ospath)
+    assert target.get(refs[0]) == source.get(refs[0])
+    target.removeRuns([RUN])
+    assert path.exists()  # a direct Zip is not owned, never deleted
+
+
+@pytest.mark.service
+def test_s3_round_trip(source: Butler, tmp_path: Path, seaweedfs: Any) -> None:
+    prefix = f"s3://{seaweedfs.bucket}/zip-{uuid.uuid4().hex}/"
+    root = tmp_path / "s3repo"
+    Butler.makeRepo(str(root), config={"datastore": {"root": prefix + "repo/"}})
+    remote = Butler(str(root), writeable=True)
+    remote.registry.insertDimensionData("instrument", {"name": "Cam", "detector_max": 5})
+    remote.registry.insertDimensionData(
+        "detector", *({"instrument": "Cam", "id": d, "full_name": f"A{d}"} for d in range(4))
+    )
+    refs = remote.ingest_zip(_zip(source, tmp_path))
+    assert remote.getURIs(refs[0]).primaryURI.geturl().startswith(prefix)
+    for ref in refs:
+        if ref.datasetType.name == "raw":
+            assert remote.get(ref) == source.get(ref)
+    again = remote.retrieve_artifacts_zip(refs, prefix + "out/")
+    assert again.geturl().startswith(prefix)
+    assert again.exists()
