@@ -118,3 +118,26 @@ def test_gc_runs_while_results_are_consumed(registry: Registry) -> None:
     assert sorted(r.id for r in found) == sorted(r.id for r in inserted)
     assert {r.run for r in found} == {"run"}
     assert gc.isenabled()
+
+
+def test_gc_pauses_nest() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_stream_stopped_early(registry: Registry) -> None:
+    results = registry.queryDataIds(["detector"], instrument="Cam")
+    seen = []
+    for data_id in results:
+        seen.append(data_id["detector"])
+        if len(seen) == FIRST_BATCH + 5:
+            break
+    assert len(set(seen)) == FIRST_BATCH + 5
+    assert gc.isenabled()
+    # The connection went back to the pool in a usable state.
+    assert results.count() == N_DETECTORS
+    assert len(list(results)) == N_DETECTORS

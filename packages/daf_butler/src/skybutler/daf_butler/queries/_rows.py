@@ -30,14 +30,17 @@ __all__ = [
     "uuid_decoder",
 ]
 
+import concurrent.futures
 import contextlib
 import gc
+import itertools
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..registry.databases._types import GUID, Base64Region
+from ..registry.databases._types import GUID, Base64Region, _uuid_from_bytes
 from ..sphgeom import Region
 from ._statistics import ensure_statistics
 
@@ -49,17 +52,32 @@ _CACHE_LIMIT = 200_000
 Decoder = Callable[[Any], Any]
 
 
+_pause_lock = threading.Lock()
+_pauses = 0
+_resume = False
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector for the block (no-op if already off)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
+    """Hold off the cyclic garbage collector for the block.
+
+    Pauses nest and may overlap across threads (a batch fetched on a thread
+    while the last is turned into objects): the collector runs again when
+    the last one ends, and only if it was on when the first began.
+    """
+    global _pauses, _resume
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        gc.enable()
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 class RegionDecoder:
@@ -106,9 +124,19 @@ def _decoders(
 
 
 def _uuid_decoder(column_type: GUID, dialect: sa.Dialect) -> Decoder:
-    """Return the GUID conversion without SQLAlchemy's per-value wrapper."""
+    """Return the GUID conversion without SQLAlchemy's per-value wrapper.
+
+    The 16 stored bytes go straight to the fast constructor; anything else
+    (a UUID already decoded, a malformed value) takes the type's own path.
+    """
     convert = column_type.process_result_value
-    return lambda value: convert(value, dialect)
+
+    def decode(value: Any) -> Any:
+        if value.__class__ is bytes and len(value) == 16:
+            return _uuid_from_bytes(value)
+        return convert(value, dialect)
+
+    return decode
 
 
 def uuid_decoder(dialect: sa.Dialect) -> Decoder | None:
@@ -134,6 +162,24 @@ def _decode(batch: Sequence[Any], decoders: list[tuple[int, Decoder]]) -> list[t
     return decoded
 
 
+def _grow(size: int, factor: int) -> int:
+    return min(size * factor, MAX_BATCH)
+
+
+def _prefetched(fetch: Callable[[], Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """Yield batches until an empty one, fetching the next on a thread meanwhile.
+
+    psycopg releases the interpreter lock while it waits for the server, so
+    the server produces and sends one batch while Python builds objects from
+    the last: the wall time becomes the larger of the two, not their sum.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="query-rows") as pool:
+        pending = pool.submit(fetch)
+        while batch := pending.result():
+            pending = pool.submit(fetch)
+            yield batch
+
+
 def stream_batches(
     engine: sa.Engine, statement: sa.Select[Any], *, undecoded: Collection[str] = ()
 ) -> Iterator[Sequence[tuple[Any, ...]]]:
@@ -146,7 +192,8 @@ def stream_batches(
     The rows come on a connection of their own, outside the registry's
     transaction frames, so the caller may write to the registry while
     iterating. On PostgreSQL, tables with stale planner statistics are
-    analyzed first (`ensure_statistics`).
+    analyzed first (`ensure_statistics`), and each batch after the first is
+    fetched while the caller works on the one before.
     """
     ensure_statistics(engine, statement)
     with engine.connect() as connection:
@@ -160,15 +207,18 @@ def stream_batches(
                 return
             cursor = result.cursor
             decoders = _decoders(statement, engine.dialect, cursor.description, undecoded)
-            size = FIRST_BATCH * _GROWTH
-            while True:
+            sizes = itertools.accumulate(itertools.repeat(_GROWTH), _grow, initial=FIRST_BATCH)
+            next(sizes)
+
+            def fetch() -> Sequence[Any]:
                 with gc_paused():
-                    batch = cursor.fetchmany(size)
-                    if decoders and batch:
-                        batch = _decode(batch, decoders)
-                if not batch:
-                    break
+                    batch = cursor.fetchmany(next(sizes))
+                    return _decode(batch, decoders) if decoders and batch else batch
+
+            if engine.dialect.name == "postgresql":
+                yield from _prefetched(fetch)
+                return
+            while batch := fetch():
                 yield batch
-                size = min(size * _GROWTH, MAX_BATCH)
         finally:
             result.close()
