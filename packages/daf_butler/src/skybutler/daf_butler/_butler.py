@@ -384,52 +384,42 @@ class Butler:
 
         ``detector="A1"`` (a string for an integer dimension) is looked up by
         the dimension's alternate keys; ``{"exposure.obs_id": "x"}`` by the
-        record field. Each must match exactly one record.
+        record field. Both are left to the query system, which reads them the
+        same way in ``where`` clauses and query data IDs; together they must
+        match exactly one data ID.
         """
         items = dict(data_id.mapping if isinstance(data_id, DataCoordinate) else data_id or {})
         items.update(kwargs)
         universe = self.dimensions
-        values: dict[str, Any] = {}
-        lookups: dict[str, dict[str, Any]] = {}
-        for key, value in items.items():
+
+        def looked_up(key: str, value: Any) -> bool:
             if "." in key:
-                element, field = key.split(".", 1)
-                lookups.setdefault(element, {})[field] = value
-                continue
+                return True
             dimension = universe.dimensions.get(key)
-            if (
+            return (
                 dimension is not None
                 and isinstance(value, str)
                 and dimension.primaryKey.pytype is int
-                and dimension.alternateKeys
-            ):
-                lookups.setdefault(key, {})[""] = value
-                continue
-            values[key] = value
-        manager = self._registry._managers.dimensions
-        for name, fields in lookups.items():
-            if name not in universe.elements:
-                raise DatasetNotFoundError(f"Data ID key {name!r} names no dimension element.")
-            resolved = universe[name]
-            known = {d: values[d] for d in resolved.required.names if d in values and d != name}
-            candidates = [fields]
-            if "" in fields:
-                alternate = fields.pop("")
-                keys = resolved.alternateKeys.names  # type: ignore[attr-defined]
-                candidates = [{**fields, key: alternate} for key in keys]
-            records = []
-            for where in candidates:
-                records = manager.fetch(name, where={**where, **known})
-                if records:
-                    break
-            if len(records) != 1:
-                shown = {**known, **{f"{name}.{k}": v for k, v in candidates[0].items()}}
-                found = "no record" if not records else f"{len(records)} records"
-                raise DatasetNotFoundError(
-                    f"Data ID {shown} matches {found} of {name!r}; it must match exactly one."
-                )
-            values.update(records[0].dataId.mapping)
-        return values
+                and bool(dimension.alternateKeys)
+            )
+
+        if not any(looked_up(key, value) for key, value in items.items()):
+            return items
+        names = {key.split(".", 1)[0] for key in items}
+        unknown = sorted(names - set(universe.elements.names))
+        if unknown:
+            raise DatasetNotFoundError(
+                f"Data ID key(s) {unknown} name no dimension element of the universe."
+            )
+        group = universe.conform([]).union(*(universe[name].minimal_group for name in names))
+        found = list(self._registry.queryDataIds(group, dataId=items).limit(2))
+        if len(found) != 1:
+            matched = "no data ID" if not found else "more than one data ID"
+            raise DatasetNotFoundError(
+                f"Data ID {items} matches {matched} of {sorted(group.required)}; "
+                "it must match exactly one."
+            )
+        return dict(found[0].required)
 
     def _not_found(
         self,
@@ -512,7 +502,9 @@ class Butler:
                     (ref,) = self._registry._importDatasets([ref])
             else:
                 data_id = (
-                    DataCoordinate.standardize(dataId, universe=self.dimensions, **kwargs)
+                    DataCoordinate.standardize(
+                        self._rewrite_data_id(dataId, kwargs), universe=self.dimensions
+                    )
                     if not isinstance(dataId, DataCoordinate) or kwargs
                     else dataId
                 )
@@ -584,9 +576,11 @@ class Butler:
             if self._registry._managers.datasets.known_ids([dataset_ref_or_type.id]):
                 existence |= DatasetExistence.RECORDED
         else:
-            ref = self._registry.findDataset(
-                dataset_ref_or_type, data_id, collections=collections, **kwargs
-            )
+            try:
+                values = self._rewrite_data_id(data_id, kwargs)
+            except DatasetNotFoundError:
+                return existence  # an alternate key or record field that matches nothing
+            ref = self._registry.findDataset(dataset_ref_or_type, values, collections=collections)
             if ref is not None:
                 existence |= DatasetExistence.RECORDED
         if ref is None or self._datastore is None:
