@@ -302,3 +302,21 @@ def test_s3_round_trip(source: Butler, tmp_path: Path, seaweedfs: Any) -> None:
     again = remote.retrieve_artifacts_zip(refs, prefix + "out/")
     assert again.geturl().startswith(prefix)
     assert again.exists()
+
+
+def test_uri_names_the_member(source: Butler, target: Butler, tmp_path: Path) -> None:
+    path = _zip(source, tmp_path)
+    refs = [r for r in target.ingest_zip(path) if r.datasetType.name == "raw"]
+    uri = target.getURI(refs[0])
+    assert uri.basename() == path.name
+    assert uri.fragment.startswith(f"zip-path={refs[0].id}-")
+    assert uri.exists()
+
+
+def test_zip_deleted_outside_the_butler(source: Butler, target: Butler, tmp_path: Path) -> None:
+    path = _zip(source, tmp_path)
+    refs = target.ingest_zip(path)
+    (Path(target.datastore.root.ospath) / "zips" / path.name).unlink()
+    assert not any(target.datastore.mexists(refs).values())
+    with pytest.raises(FileNotFoundInDatastoreError, match="restore the Zip"):
+        target.get(refs[0])

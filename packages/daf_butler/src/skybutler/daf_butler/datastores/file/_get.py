@@ -56,7 +56,11 @@ class FileReader:
         self._factory = StorageClassFactory()
 
     def uri(self, info: StoredFileInfo) -> ResourcePath:
-        """Return the URI of a recorded file."""
+        """Return the URI of a recorded file (a Zip member's: the Zip's, with a fragment)."""
+        if "#zip-path=" in info.path:
+            from ._zip import member_uri
+
+            return member_uri(self.root, info.path)
         if "://" in info.path or info.path.startswith("/"):
             return ResourcePath(info.path, forceDirectory=False)
         return self.root.join(info.path, forceDirectory=False)

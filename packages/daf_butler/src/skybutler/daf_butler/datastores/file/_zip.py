@@ -13,6 +13,7 @@ from __future__ import annotations
 __all__ = [
     "ZIP_FRAGMENT",
     "member_exists",
+    "member_uri",
     "read_member",
     "split_zip_path",
     "store_zip",
@@ -98,6 +99,13 @@ def read_member(
             f"Member {member!r} of the Zip {uri} holding {ref} cannot be read ({exc}); the Zip "
             "was deleted or changed outside the butler. Remove the dataset or restore the Zip."
         ) from None
+
+
+def member_uri(root: ResourcePath, path: str) -> ResourcePath:
+    """Return the URI of a Zip member's record path: the Zip's URI, the member as fragment."""
+    split = split_zip_path(path)
+    assert split is not None
+    return ResourcePath(f"{_zip_uri(root, split[0])}{ZIP_FRAGMENT}{split[1]}")
 
 
 def member_exists(root: ResourcePath, path: str) -> bool:
