@@ -61,6 +61,7 @@ if _typing.TYPE_CHECKING:
         MissingDimensionRecordError,
         MissingStorageClassError,
         OrphanedRecordError,
+        ValidationError,
     )
     from .registry import Registry, RegistryConfig, RegistryDefaults
     from .transfers import DatasetAssociation, FileDataset
@@ -111,6 +112,7 @@ _LAZY: dict[str, str] = {
     "MissingDimensionRecordError": ".errors",
     "MissingStorageClassError": ".errors",
     "OrphanedRecordError": ".errors",
+    "ValidationError": ".errors",
     "Registry": ".registry",
     "RegistryConfig": ".registry",
     "RegistryDefaults": ".registry",
@@ -177,6 +179,7 @@ __all__ = [
     "StorageClassDelegate",
     "StorageClassFactory",
     "Timespan",
+    "ValidationError",
 ]
 
 assert set(__all__) == set(_LAZY), "every lazily loaded name is exported"

@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = ["Butler"]
 
 import contextlib
+import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,11 @@ from .errors import (
     ConfigError,
     DatasetNotFoundError,
     RepositoryExistsError,
+    ValidationError,
 )
 from .registry import Registry, RegistryDefaults
+
+_LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .transfers import FileDataset, RepoExportContext
@@ -780,6 +784,38 @@ class Butler:
         from ._butler_transfer import transfer_dimension_records_from
 
         transfer_dimension_records_from(self, source_butler, source_refs)
+
+    def validateConfiguration(
+        self,
+        logFailures: bool = False,
+        datasetTypeNames: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+    ) -> None:
+        """Check that the datastore can store every dataset type (or those named).
+
+        Each dataset type's storage class must be known, and the datastore
+        must have a formatter for it and a file template fitting its
+        dimensions. ``datasetTypeNames`` and ``ignore`` take names or glob
+        patterns; ``logFailures`` logs each problem as an error as well.
+
+        Raises
+        ------
+        ValidationError
+            Some dataset types cannot be stored; the message lists each one
+            and why.
+        """
+        from ._butler_validate import validate_configuration
+
+        result = validate_configuration(self, datasetTypeNames, ignore)
+        if result.ok:
+            return
+        if logFailures:
+            for problem in result.problems:
+                _LOG.error("Configuration problem: %s", problem)
+        raise ValidationError(
+            f"{len(result.problems)} of {len(result.checked)} dataset types cannot be stored "
+            "by this repository's configuration:\n" + "\n".join(result.problems)
+        )
 
     def retrieveArtifacts(
         self,

@@ -120,6 +120,7 @@ __all__ = [
     "TimespanError",
     "TransactionConflictError",
     "UnimplementedQueryError",
+    "ValidationError",
     "ZipIndexError",
 ]
 
@@ -386,3 +387,7 @@ class RemovalArgumentError(ButlerError, TypeError):
 
 class ZipIndexError(RepoTransferError, ValueError):
     """A Zip of artifacts is not a Zip, has no ``_butler_zip_index.json``, or a damaged one."""
+
+
+class ValidationError(ButlerError, ValueError):
+    """A repository's configuration cannot serve some of its dataset types (each one listed)."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 __all__ = ["ConfigValidation", "config_dump", "config_validate"]
 
-import dataclasses
-import fnmatch
 from collections.abc import Sequence
 
 from .._butler_config import ButlerConfig
+from .._butler_validate import ConfigValidation, validate_configuration
 from .._config import Config
-from ..errors import ButlerError, ConfigError
+from ..errors import ConfigError
 from ._repo import open_butler
 
 
@@ -51,23 +50,6 @@ def config_dump(repo: str, subset: str | None = None, searchpath: Sequence[str] 
     return text
 
 
-@dataclasses.dataclass(frozen=True)
-class ConfigValidation:
-    """What `config_validate` checked and what is wrong.
-
-    ``checked`` names the dataset types checked; ``problems`` one message
-    per dataset type the repository could not store (empty when all is well).
-    """
-
-    checked: tuple[str, ...]
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether every dataset type checked can be stored."""
-        return not self.problems
-
-
 def config_validate(
     repo: str, dataset_type: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> ConfigValidation:
@@ -87,16 +69,4 @@ def config_validate(
         Dataset types (names or globs) not to check.
     """
     with open_butler(repo) as butler:
-        definitions = butler.registry.queryDatasetTypes(list(dataset_type) or ...)
-        checked: list[str] = []
-        problems: list[str] = []
-        for definition in definitions:
-            if any(fnmatch.fnmatchcase(definition.name, pattern) for pattern in ignore):
-                continue
-            checked.append(definition.name)
-            try:
-                definition.storageClass  # noqa: B018 -- an unknown storage class fails here
-                butler.datastore.validateConfiguration([definition])
-            except ButlerError as err:
-                problems.append(f"{definition.name}: {err}")
-        return ConfigValidation(tuple(checked), tuple(problems))
+        return validate_configuration(butler, dataset_type, ignore)
