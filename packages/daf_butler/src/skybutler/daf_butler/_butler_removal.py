@@ -19,8 +19,9 @@ from __future__ import annotations
 
 __all__ = ["prune_datasets", "remove_runs", "trash_datasets"]
 
+import contextlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -41,22 +42,42 @@ def _members(datastore: Any) -> list[Any]:
 
 
 def trash_datasets(
-    butler: Butler, ids: Sequence[uuid.UUID], refs: Sequence[DatasetRef] | None = None
+    butler: Butler,
+    ids: Sequence[uuid.UUID] | Callable[[], Sequence[uuid.UUID]],
+    refs: Sequence[DatasetRef] | None = None,
+    selected: sa.Select[Any] | None = None,
 ) -> None:
     """Move datasets to the trash of every datastore of the repository.
 
-    File datastores trash by ID, in bulk; others are given the refs
-    (looked up from the registry when not given).
+    File datastores trash with set statements when ``selected`` (a query of
+    the same IDs) is given, by ID in bulk otherwise; others are given the
+    refs (looked up from the registry when not given). ``ids`` may be a
+    function, called only if some datastore needs them.
     """
     datastore = butler._datastore
-    if datastore is None or not ids:
+    if datastore is None:
         return
+    known: list[Sequence[uuid.UUID]] = []
+
+    def wanted() -> Sequence[uuid.UUID]:
+        if not known:
+            known.append(ids() if callable(ids) else ids)
+        return known[0]
+
     for member in _members(datastore):
+        if (
+            selected is not None
+            and hasattr(member, "trash_selected")
+            and member.trash_selected(selected)
+        ):
+            continue
+        if not wanted():
+            return
         if hasattr(member, "trash_ids"):
-            member.trash_ids(ids)
+            member.trash_ids(wanted())
         else:
             if refs is None:
-                refs = butler._registry._managers.datasets.get_refs(ids)
+                refs = butler._registry._managers.datasets.get_refs(wanted())
             member.trash(refs)
 
 
@@ -123,12 +144,15 @@ def prune_datasets(
         butler._datastore.emptyTrash()
 
 
-def _run_dataset_ids(butler: Butler, names: Sequence[str]) -> list[uuid.UUID]:
+def _run_datasets(
+    butler: Butler, names: Sequence[str]
+) -> tuple[Callable[[], list[uuid.UUID]], sa.Select[Any]]:
+    """Return the function listing the IDs of the datasets of runs, and the query of them."""
     managers = butler._registry._managers
     keys = [managers.collections.find(name).key for name in names]
     table = managers.datasets.table
     statement = sa.select(table.c.id).where(table.c.run_id.in_(keys))
-    return [row[0] for row in managers.db.fetch_all(statement)]
+    return lambda: [row[0] for row in managers.db.fetch_all(statement)], statement
 
 
 def remove_runs(
@@ -162,8 +186,13 @@ def remove_runs(
                 for parent in sorted(registry.getCollectionParentChains(name)):
                     children = [c for c in registry.getCollectionChain(parent) if c != name]
                     registry.setCollectionChain(parent, children)
-        trash_datasets(butler, _run_dataset_ids(butler, runs))
+        ids, selected = _run_datasets(butler, runs)
+        trash_datasets(butler, ids, selected=selected)
         for name in runs:
             registry.removeCollection(name)
     if butler._datastore is not None:
-        butler._datastore.emptyTrash()
+        with contextlib.ExitStack() as stack:
+            for member in _members(butler._datastore):
+                if hasattr(member, "deferred_deletion"):
+                    stack.enter_context(member.deferred_deletion())
+            butler._datastore.emptyTrash()

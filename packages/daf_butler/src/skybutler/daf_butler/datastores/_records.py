@@ -139,6 +139,20 @@ class DatastoreRecordStore(ABC):
         held = self.fetch(self.held_ids())
         return {info.path for infos in held.values() for info in infos if info.path in wanted}
 
+    def trash_selected(self, selected: Any) -> bool:
+        """Trash the datasets a registry query of IDs selects, if this store can; return whether.
+
+        Stores outside the registry cannot, and return `False`: the caller
+        trashes by ID instead.
+        """
+        return False
+
+    def held_under(self, directory: str) -> bool:
+        """Return whether a held (not trashed) dataset's record names a path under a directory."""
+        prefix = directory.rstrip("/") + "/"
+        held = self.fetch(self.held_ids())
+        return any(info.path.startswith(prefix) for infos in held.values() for info in infos)
+
     def held_ids(self) -> set[uuid.UUID]:
         """Return the IDs of every held dataset (used by the default `paths_in_use`)."""
         return set()
@@ -212,6 +226,8 @@ class RegistryRecordsProtocol(Protocol):
     def is_writeable(self) -> bool: ...
     def paths_in_use(self, paths: Iterable[str]) -> set[str]: ...
     def trashed_paths(self) -> dict[uuid.UUID, list[str]]: ...
+    def held_under(self, directory: str) -> bool: ...
+    def trash_selected(self, selected: Any) -> None: ...
 
 
 class RegistryRecordStore(DatastoreRecordStore):
@@ -239,6 +255,13 @@ class RegistryRecordStore(DatastoreRecordStore):
 
     def trashed_paths(self) -> dict[uuid.UUID, list[str]]:
         return self._storage.trashed_paths()
+
+    def held_under(self, directory: str) -> bool:
+        return self._storage.held_under(directory)
+
+    def trash_selected(self, selected: Any) -> bool:
+        self._storage.trash_selected(selected)
+        return True
 
     def add(self, infos: Sequence[StoredFileInfo]) -> None:
         self._storage.add([info.to_record() for info in infos])

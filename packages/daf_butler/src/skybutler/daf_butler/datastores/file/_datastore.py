@@ -16,7 +16,7 @@ __all__ = ["FileDatastore"]
 import contextlib
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from skybutler.resources import ResourceError, ResourcePath
@@ -38,9 +38,10 @@ from .._records import DatastoreRecordStore, InMemoryRecordStore, StoredFileInfo
 from ._cache import DatastoreCacheManager
 from ._composites import CompositesMap
 from ._get import FileReader
-from ._journal import WriteJournal, recover_journals
+from ._journal import WriteJournal, pending_paths, recover_journals
 from ._put import FileWriter
 from ._templates import FileTemplates
+from ._trash_area import TrashArea, common_directory
 
 if TYPE_CHECKING:
     from ..._dataset_ref import DatasetRef
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 
 _RECORD_CACHE_LIMIT = 200_000
 _THREADED_DELETES = 64
+_TRASH_AREA_FILES = 1_000
 _DELETE_THREADS = 16
 
 
@@ -135,6 +137,8 @@ class FileDatastore(Datastore):
         self._records: dict[uuid.UUID, list[StoredFileInfo]] = {}
         self._validated: set[str] = set()
         self._journal: WriteJournal | None = None
+        self._trash_area = TrashArea(self.root.ospath) if self.root.isLocal else None
+        self._defer_deletion = False
         self.recovered = 0
         """How many files left by killed writers were deleted when this datastore opened."""
         if self.root.isLocal and self._store.persistent:
@@ -460,19 +464,38 @@ class FileDatastore(Datastore):
         self._forget_cached(wanted)
         self.cacheManager.remove(wanted)
 
+    def trash_selected(self, selected: Any) -> bool:
+        """Trash the datasets a registry query of IDs selects (a RUN's, say), if the store can.
+
+        A registry-backed store does it with set statements, never a row at
+        a time; others, and a datastore with a local cache of files to clean
+        (which needs the IDs), return `False`: the caller uses `trash_ids`.
+        """
+        if self.cacheManager.enabled or not self._store.trash_selected(selected):
+            return False
+        self._records.clear()  # which IDs went is not known here: forget every cached record
+        return True
+
     def emptyTrash(self, ignore_errors: bool = True) -> None:
         """Delete the files of trashed datasets, then their records; safe to repeat.
 
         A file another (held) dataset's record still names is kept; files
         outside the root ("direct" ingest) are never deleted. Records go
         only once their files are gone, so an interrupted call is finished
-        by the next one.
+        by the next one. When every file lies under a directory holding
+        nothing else of the repository, that directory is renamed into the
+        trash area and emptied there (see `TrashArea`). The files are gone
+        when this returns, unless called within `deferred_deletion`.
 
         Raises
         ------
         DatastoreUnavailableError
             A file cannot be deleted and ``ignore_errors`` is false.
         """
+        area = self._trash_area
+        if area is not None and not self._defer_deletion:
+            area.wait()
+            area.purge()  # what an interrupted deletion left
         trashed = self._store.trashed_paths()
         if not trashed:
             return
@@ -487,9 +510,53 @@ class FileDatastore(Datastore):
             from ._zip import zips_to_delete
 
             doomed = zips_to_delete(self._store, doomed)
-        failed = self._delete_paths(doomed, ignore_errors)
+        failed: set[str] = set()
+        if not self._move_to_trash_area(doomed):
+            failed = self._delete_paths(doomed, ignore_errors)
         done = [i for i, paths in trashed.items() if not failed.intersection(paths)]
         self._store.remove(done)
+        if area is not None and os.path.isdir(area.directory):
+            if self._defer_deletion:
+                area.purge_later()
+            else:
+                area.purge()
+
+    @contextlib.contextmanager
+    def deferred_deletion(self) -> Iterator[None]:
+        """Let `emptyTrash` return before the files of a directory it set aside are deleted.
+
+        The files are gone from their places (renamed into the trash area)
+        when `emptyTrash` returns; a thread of this process deletes them,
+        and whatever it has not deleted when the process dies is deleted by
+        the next `emptyTrash` (of any process) or opening of the repository.
+        """
+        self._defer_deletion = True
+        try:
+            yield
+        finally:
+            self._defer_deletion = False
+
+    def _move_to_trash_area(self, doomed: set[str]) -> bool:
+        """Rename the one directory holding exactly ``doomed`` into the trash area, if any.
+
+        The directory must hold no file a held record names, nor one a live
+        writer is about to create (the journals say which); otherwise the
+        files are deleted one by one.
+        """
+        area = self._trash_area
+        if area is None or len(doomed) < _TRASH_AREA_FILES:
+            return False
+        directory = common_directory(doomed)
+        if directory is None or self._store.held_under(directory):
+            return False
+        prefix = directory + "/"
+        if any(path.startswith(prefix) for path in pending_paths(self.root.ospath)):
+            return False
+        try:
+            area.move_in(directory)
+        except OSError:
+            return False
+        return True
 
     def _delete_paths(self, paths: Iterable[str], ignore_errors: bool) -> set[str]:
         """Delete files under the root; return those that could not be deleted.

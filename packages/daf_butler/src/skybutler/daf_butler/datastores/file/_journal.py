@@ -19,7 +19,7 @@ for local roots.
 
 from __future__ import annotations
 
-__all__ = ["JOURNAL_DIRECTORY", "WriteJournal", "recover_journals"]
+__all__ = ["JOURNAL_DIRECTORY", "WriteJournal", "pending_paths", "recover_journals"]
 
 import contextlib
 import fcntl
@@ -120,6 +120,20 @@ def _pending(path: str) -> list[tuple[uuid.UUID, str]]:
             elif "batch" in entry:
                 batches[entry["batch"]] = [(uuid.UUID(i), p) for i, p in entry["files"]]
     return [item for files in batches.values() for item in files]
+
+
+def pending_paths(root: str) -> set[str]:
+    """Return the paths of every batch not yet resolved, in any journal (live writers' too)."""
+    directory = os.path.join(root, JOURNAL_DIRECTORY)
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return set()
+    found: set[str] = set()
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            found.update(path for _, path in _pending(os.path.join(directory, name)))
+    return found
 
 
 def _remove_with_temporaries(root: str, relative: str) -> int:

@@ -13,7 +13,7 @@ __all__ = ["DatastoreBridge", "DatastoreBridgeManager"]
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
@@ -115,6 +115,29 @@ class DatastoreBridge:
             bulk_delete(
                 self._db, self._location, "dataset_id", values, where=("datastore_name", name)
             )
+
+        self._db.run(work, write=True)
+
+    def move_selected_to_trash(self, selected: sa.Select[Any]) -> None:
+        """Move the datasets a query selects (one column of IDs) to the trash, as set statements.
+
+        One ``INSERT ... SELECT`` and one ``DELETE``, whatever the number of
+        datasets (a whole RUN, say); IDs the datastore does not hold are ignored.
+        """
+        location = self._location
+        held = sa.and_(
+            location.c.datastore_name == self.datastore_name,
+            location.c.dataset_id.in_(selected),
+        )
+        copy = sa.insert(self._trash).from_select(
+            ["datastore_name", "dataset_id"],
+            sa.select(location.c.datastore_name, location.c.dataset_id).where(held),
+        )
+
+        def work() -> None:
+            with self._db.transaction(write=True) as connection:
+                connection.execute(copy)
+                connection.execute(sa.delete(location).where(held))
 
         self._db.run(work, write=True)
 

@@ -106,6 +106,29 @@ class RegistryDatastoreRecords:
         shared = {str(row[0]) for row in self._db.fetch_all(statement)}
         return shared.intersection(paths) if shared else set()
 
+    def held_under(self, directory: str) -> bool:
+        """Return whether a record of a held (not trashed) dataset names a path under a directory.
+
+        Paths are compared by their first characters (no ``LIKE``: its
+        wildcards may be in the name).
+        """
+        table = self._records._table
+        trash = self._bridge._trash
+        prefix = directory.rstrip("/") + "/"
+        statement = (
+            sa.select(table.c.path)
+            .where(
+                sa.func.substr(table.c.path, 1, len(prefix)) == prefix,
+                ~table.c.dataset_id.in_(
+                    sa.select(trash.c.dataset_id).where(
+                        trash.c.datastore_name == self.datastore_name
+                    )
+                ),
+            )
+            .limit(1)
+        )
+        return bool(self._db.fetch_all(statement))
+
     def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert record rows and the location of each dataset, in one transaction."""
         if not rows:
@@ -149,6 +172,10 @@ class RegistryDatastoreRecords:
     def trash(self, ids: Iterable[uuid.UUID]) -> None:
         """Move datasets to the trash (their rows stay until `remove`)."""
         self._bridge.move_to_trash(ids)
+
+    def trash_selected(self, selected: sa.Select[Any]) -> None:
+        """Move the datasets a query of IDs selects to the trash, with set statements."""
+        self._bridge.move_selected_to_trash(selected)
 
     def trashed(self) -> list[dict[str, Any]]:
         """Return the record rows of trashed datasets."""
