@@ -5,7 +5,6 @@ from __future__ import annotations
 __all__ = ["DimensionUniverse", "default_dimension_config_path"]
 
 import copy
-import importlib.resources
 import logging
 import os
 import threading
@@ -40,8 +39,9 @@ _ENV_SEARCH_PATHS = ("SKYBUTLER_CONFIG_PATH", "DAF_BUTLER_CONFIG_PATH")
 
 def default_dimension_config_path() -> Path:
     """Return the path of the packaged default ``dimensions.yaml``."""
-    resource = importlib.resources.files("skybutler.daf_butler") / "configs" / "dimensions.yaml"
-    return Path(str(resource))
+    # The package is always installed as files (never zipped), so a path from __file__
+    # serves, without importlib.resources and the tempfile/shutil it imports.
+    return Path(__file__).parent.parent / "configs" / "dimensions.yaml"
 
 
 def _read_default_config() -> tuple[dict[str, Any], str]:
