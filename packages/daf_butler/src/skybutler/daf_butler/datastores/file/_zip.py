@@ -24,6 +24,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,9 +60,38 @@ def _zip_uri(root: ResourcePath, zip_path: str) -> ResourcePath:
     return root.join(zip_path, forceDirectory=False)
 
 
+_OPEN_LIMIT = 8
+_open_zips: dict[tuple[int, str, int, int], zipfile.ZipFile] = {}
+_open_lock = threading.Lock()
+
+
+def _local_zip(path: str) -> zipfile.ZipFile:
+    """Return an open local Zip, kept open while the file is unchanged (its directory read once).
+
+    Reading the central directory of a Zip of thousands of members costs
+    milliseconds; datasets read one by one would pay it each time. The
+    process ID is part of the key: a forked child never shares the parent's
+    file offset.
+    """
+    info = os.stat(path)
+    key = (os.getpid(), path, info.st_mtime_ns, info.st_size)
+    with _open_lock:
+        archive = _open_zips.get(key)
+        if archive is None:
+            archive = zipfile.ZipFile(path)
+            if len(_open_zips) >= _OPEN_LIMIT:
+                oldest = next(iter(_open_zips))
+                _open_zips.pop(oldest).close()
+            _open_zips[key] = archive
+        return archive
+
+
 @contextlib.contextmanager
 def _opened(uri: ResourcePath) -> Iterator[zipfile.ZipFile]:
-    """Open a Zip: in place when local, else through a temporary local copy."""
+    """Open a Zip: in place when local (cached), else through a temporary local copy."""
+    if uri.isLocal:
+        yield _local_zip(uri.ospath)
+        return
     with uri.as_local() as local, zipfile.ZipFile(local.ospath) as archive:
         yield archive
 
