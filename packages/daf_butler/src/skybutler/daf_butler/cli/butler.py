@@ -213,5 +213,12 @@ def cli(
 
 
 def main() -> None:
-    """Run ``butler`` (the console script)."""
+    """Run ``butler`` (the console script).
+
+    The garbage collector waits until the command has its repository open
+    (see `skybutler.daf_butler._gc`): start-up makes no garbage worth it.
+    """
+    from .._gc import hold_for_start_up
+
+    hold_for_start_up()
     cli(prog_name="butler")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from skybutler.resources import ResourcePath
 
 from .._butler_config import BUTLER_CONFIG_FILE
+from .._gc import release_after_start_up
 from ..errors import RepositoryExistsError
 
 if TYPE_CHECKING:
@@ -53,12 +54,14 @@ def open_butler(
     """
     from .._butler import Butler
 
-    return Butler(
+    butler = Butler(
         repo,
         writeable=writeable,
         without_datastore=without_datastore,
         collections=collections,
     )
+    release_after_start_up()  # a command held the collector off until now
+    return butler
 
 
 def open_registry(repo: str, writeable: bool = False) -> Registry:
