@@ -320,3 +320,18 @@ def test_zip_deleted_outside_the_butler(source: Butler, target: Butler, tmp_path
     assert not any(target.datastore.mexists(refs).values())
     with pytest.raises(FileNotFoundInDatastoreError, match="restore the Zip"):
         target.get(refs[0])
+
+
+def test_transfer_from_a_zip(
+    source: Butler, target: Butler, make_sqlite_repo: MakeRepo, tmp_path: Path
+) -> None:
+    refs = target.ingest_zip(_zip(source, tmp_path))
+    third = Butler(make_sqlite_repo("third"), writeable=True)
+    third.registry.removeDatasetType("raw")
+    first = third.transfer_from(target, refs[:1], register_dataset_types=True)
+    rest = third.transfer_from(target, refs[1:], register_dataset_types=True)
+    assert len(first) + len(rest) == len(refs)
+    assert len(files_under(third.datastore.root.ospath)) == 1
+    for ref in refs:
+        if ref.datasetType.name == "raw":
+            assert third.get(ref) == source.get(ref)

@@ -630,7 +630,11 @@ class FileDatastore(Datastore):
         copied = []
         for ref in todo:
             for info in source_infos.get(ref.id, ()):
-                if "://" not in info.path and not info.path.startswith("/"):
+                if "#zip-path=" in info.path:
+                    from ._zip import add_zip_copy
+
+                    add_zip_copy(copies, source._reader.root, self._writer.uri, info.path)
+                elif "://" not in info.path and not info.path.startswith("/"):
                     copies.setdefault(info.path, source._reader.uri(info))
                 infos.append(info)
             if ref.id in source_infos:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "ZIP_FRAGMENT",
+    "add_zip_copy",
     "member_exists",
     "member_uri",
     "read_member",
@@ -27,7 +28,7 @@ import tempfile
 import threading
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from skybutler.resources import ResourceError, ResourcePath
@@ -129,6 +130,27 @@ def read_member(
             f"Member {member!r} of the Zip {uri} holding {ref} cannot be read ({exc}); the Zip "
             "was deleted or changed outside the butler. Remove the dataset or restore the Zip."
         ) from None
+
+
+def add_zip_copy(
+    copies: dict[str, ResourcePath],
+    source_root: ResourcePath,
+    target_uri: Callable[[str], ResourcePath],
+    path: str,
+) -> None:
+    """Plan the copy of the Zip a member path names (once, and not over a copy already there).
+
+    Used by `FileDatastore.transfer_from`: records keep their member paths,
+    the Zip itself is copied under the same relative path. A Zip outside
+    the source root (ingested ``direct``) is not copied.
+    """
+    split = split_zip_path(path)
+    assert split is not None
+    zip_path = split[0]
+    if zip_path in copies or "://" in zip_path or zip_path.startswith("/"):
+        return
+    if not target_uri(zip_path).exists():
+        copies[zip_path] = _zip_uri(source_root, zip_path)
 
 
 def member_uri(root: ResourcePath, path: str) -> ResourcePath:
