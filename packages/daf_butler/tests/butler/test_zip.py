@@ -335,3 +335,25 @@ def test_transfer_from_a_zip(
     for ref in refs:
         if ref.datasetType.name == "raw":
             assert third.get(ref) == source.get(ref)
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["dataset_type_name", "run", "id"],
+    ids=["unknown-type", "no-run", "bad-id"],
+)
+def test_damaged_refs(source: Butler, target: Butler, tmp_path: Path, key: str) -> None:
+    def damage(index: dict) -> None:
+        compact = index["refs"]["compact_refs"]
+        first = next(iter(compact))
+        if key == "id":
+            compact["not-a-uuid"] = compact.pop(first)
+        elif key == "run":
+            del compact[first]["run"]
+        else:
+            compact[first][key] = "nope"
+
+    changed = _rewrite_index(_zip(source, tmp_path), tmp_path, damage)
+    with pytest.raises(ZipIndexError, match="damaged"):
+        target.ingest_zip(changed)
+    assert not _refs(target)

@@ -39,6 +39,7 @@ from ._dataset_ref import DatasetRef
 from ._dataset_type import DatasetType
 from ._uuid import NS_UUID
 from .errors import (
+    ButlerError,
     ConflictingDefinitionError,
     FileNotFoundInDatastoreError,
     IncompatibleUniverseError,
@@ -249,14 +250,22 @@ def _refs(butler: Butler, index: dict[str, Any], where: ResourcePath) -> list[Da
             f"version {universe.version}; data IDs would not mean the same. Transfer through "
             "export/import instead, which migrates records between universe versions."
         )
-    types = {
-        name: DatasetType.from_simple(simple, universe=universe)
-        for name, simple in refs["dataset_types"].items()
-    }
-    return [
-        DatasetRef(types[c["dataset_type_name"]], c["data_id"], c["run"], id=uuid.UUID(key))
-        for key, c in refs["compact_refs"].items()
-    ]
+    try:
+        types = {
+            name: DatasetType.from_simple(simple, universe=universe)
+            for name, simple in refs["dataset_types"].items()
+        }
+        return [
+            DatasetRef(types[c["dataset_type_name"]], c["data_id"], c["run"], id=uuid.UUID(key))
+            for key, c in refs["compact_refs"].items()
+        ]
+    except ButlerError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ZipIndexError(
+            f"The refs of the {ZIP_INDEX_NAME} of {where} are damaged ({exc!r} is wrong or "
+            "missing); write the Zip again."
+        ) from None
 
 
 def _check_dataset_types(butler: Butler, refs: list[DatasetRef]) -> list[DatasetType]:
