@@ -357,3 +357,20 @@ def test_damaged_refs(source: Butler, target: Butler, tmp_path: Path, key: str) 
     with pytest.raises(ZipIndexError, match="damaged"):
         target.ingest_zip(changed)
     assert not _refs(target)
+
+
+@pytest.mark.parametrize("preserve_path", [True, False], ids=["preserve-path", "flat"])
+def test_retrieve_artifacts_of_zip_members(
+    source: Butler, target: Butler, tmp_path: Path, preserve_path: bool
+) -> None:
+    target.ingest_zip(_zip(source, tmp_path))
+    refs = [r for r in _refs(target) if r.datasetType.name == "raw"]
+    out = tmp_path / "retrieved"
+    written = target.retrieveArtifacts(refs, out, preserve_path=preserve_path)
+    assert len(written) == len(refs)
+    # Each member comes out as its own small file, not as a copy of the Zip.
+    contents = sorted(yaml.safe_load(Path(uri.ospath).read_bytes())["detector"] for uri in written)
+    assert contents == [0, 1, 2]
+    assert not list(out.rglob("*.zip"))
+    if preserve_path:
+        assert all(Path(u.ospath).parent.parent.name == "zips" for u in written)

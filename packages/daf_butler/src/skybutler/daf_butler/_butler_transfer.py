@@ -17,6 +17,7 @@ __all__ = [
     "transfer_from",
 ]
 
+import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from ._butler import Butler
     from ._dataset_ref import DatasetRef
     from .dimensions import DataCoordinate, DimensionRecord
+
+_ZIP_MEMBER = "zip-path="
+"""Fragment of a URI naming a member of a Zip stored in a datastore."""
 
 _RETRIEVE_MODES = ("auto", "copy", "link", "symlink", "relsymlink", "hardlink")
 
@@ -203,21 +207,29 @@ def retrieve_artifacts(
     directory = ResourcePath(destination, forceDirectory=True)
     datastore = butler.datastore
     roots = [root for root in datastore.roots().values() if root is not None]
-    targets: dict[ResourcePath, ResourcePath] = {}
+    # Target -> (source file, member name when the source is a member of a stored Zip).
+    targets: dict[ResourcePath, tuple[ResourcePath, str | None]] = {}
     for ref in refs:
         primary, components = datastore.getURIs(ref)
         for uri in [primary, *components.values()] if primary else components.values():
-            relative = None
+            fragment = uri.unquoted_fragment
+            member = (
+                fragment.removeprefix(_ZIP_MEMBER) if fragment.startswith(_ZIP_MEMBER) else None
+            )
+            source = uri.replace(fragment="") if member is not None else uri
             if preserve_path:
+                relative = None
                 for root in roots:
-                    relative = uri.relative_to(root)
+                    relative = source.relative_to(root)
                     if relative is not None:
                         break
                 if relative is None:
-                    relative = uri.path.lstrip("/")
+                    relative = source.path.lstrip("/")
+                if member is not None:
+                    relative = f"{relative.removesuffix('.zip')}/{member}"
             else:
-                relative = uri.basename()
-            targets.setdefault(directory.join(relative, forceDirectory=False), uri)
+                relative = member if member is not None else source.basename()
+            targets.setdefault(directory.join(relative, forceDirectory=False), (source, member))
     if not overwrite:
         existing = [str(t) for t, there in ResourcePath.mexists(targets).items() if there]
         if existing:
@@ -225,6 +237,15 @@ def retrieve_artifacts(
                 f"{len(existing)} file(s) already exist in {directory}, e.g. {existing[0]}; "
                 "pass overwrite=True to replace them."
             )
-    for target_uri, uri in targets.items():
-        target_uri.transfer_from(uri, transfer=transfer, overwrite=overwrite)
+    members: dict[ResourcePath, list[tuple[ResourcePath, str]]] = {}
+    for target_uri, (uri, member) in targets.items():
+        if member is None:
+            target_uri.transfer_from(uri, transfer=transfer, overwrite=overwrite)
+        else:
+            members.setdefault(uri, []).append((target_uri, member))
+    for zip_uri, wanted in members.items():
+        # Members come out as files of their own, whatever the transfer mode.
+        with zip_uri.as_local() as local, zipfile.ZipFile(local.ospath) as archive:
+            for target_uri, member in wanted:
+                target_uri.write(archive.read(member), overwrite=overwrite)
     return list(targets)
