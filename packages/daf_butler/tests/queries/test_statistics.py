@@ -10,7 +10,7 @@ import pytest
 
 from skybutler.daf_butler._dataset_type import DatasetType
 from skybutler.daf_butler.queries import QueryDriver
-from skybutler.daf_butler.queries._rows import FIRST_BATCH, gc_paused
+from skybutler.daf_butler.queries._rows import FIRST_BATCH
 from skybutler.daf_butler.queries._statistics import ensure_statistics, forget, stale_tables
 from skybutler.daf_butler.registry import Registry
 
@@ -80,24 +80,6 @@ def test_stale_tables_of_nothing(registry: Registry) -> None:
         assert stale_tables(connection, []) == []
 
 
-@pytest.mark.parametrize("enabled", [True, False], ids=["enabled", "disabled"])
-def test_gc_paused_restores_the_state(enabled: bool) -> None:
-    was = gc.isenabled()
-    try:
-        if enabled:
-            gc.enable()
-        else:
-            gc.disable()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert gc.isenabled() is enabled
-    finally:
-        if was:
-            gc.enable()
-        else:
-            gc.disable()
-
-
 def test_gc_runs_while_results_are_consumed(registry: Registry) -> None:
     assert gc.isenabled()
     states = [gc.isenabled() for _ in registry.queryDataIds(["detector"], instrument="Cam")]
@@ -117,15 +99,6 @@ def test_gc_runs_while_results_are_consumed(registry: Registry) -> None:
         found.append(ref)
     assert sorted(r.id for r in found) == sorted(r.id for r in inserted)
     assert {r.run for r in found} == {"run"}
-    assert gc.isenabled()
-
-
-def test_gc_pauses_nest() -> None:
-    assert gc.isenabled()
-    with gc_paused():
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
     assert gc.isenabled()
 
 

@@ -19,10 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from .._dataset_ref import DatasetRef
+from .._gc import paused_gc
 from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
 from ..registry import RegistryManagers
 from ._plan import Plan, build_plan, field_label, key_label
-from ._rows import gc_paused, stream_batches, uuid_decoder
+from ._rows import stream_batches, uuid_decoder
 from ._spec import QuerySpec
 from ._statistics import ensure_statistics
 
@@ -133,7 +134,7 @@ class QueryDriver:
             # The rows are the full values themselves, in order.
             assert plan.statement is not None
             for batch in stream_batches(self.db.engine, plan.statement):
-                with gc_paused():
+                with paused_gc():
                     made = DataCoordinate._from_full_rows(group, batch)
                 yield from made
             return
@@ -171,7 +172,7 @@ class QueryDriver:
         def refs() -> Iterator[DatasetRef]:
             make = DatasetRef._from_trusted
             for batch in batches:
-                with gc_paused():
+                with paused_gc():
                     data_ids = DataCoordinate._from_full_rows(group, [keys(row) for row in batch])
                     made = []
                     for row, data_id in zip(batch, data_ids, strict=True):

@@ -16,7 +16,8 @@ Building a batch allocates tens of thousands of objects that hold no
 reference cycles (tuples, UUIDs, data IDs, refs); the cyclic garbage
 collector would run every 700 of them and, once the results kept grow,
 rescan them all again and again (half the time of a 100,000-ref search).
-`gc_paused` holds it off while a batch is built, never across a ``yield``.
+`~skybutler.daf_butler._gc.paused_gc` holds it off while a batch is built,
+never across a ``yield``.
 """
 
 from __future__ import annotations
@@ -25,21 +26,18 @@ __all__ = [
     "FIRST_BATCH",
     "MAX_BATCH",
     "RegionDecoder",
-    "gc_paused",
     "stream_batches",
     "uuid_decoder",
 ]
 
 import concurrent.futures
-import contextlib
-import gc
 import itertools
-import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from .._gc import paused_gc
 from ..registry.databases._types import GUID, Base64Region, _uuid_from_bytes
 from ..sphgeom import Region
 from ._statistics import ensure_statistics
@@ -50,34 +48,6 @@ _GROWTH = 8
 _CACHE_LIMIT = 200_000
 
 Decoder = Callable[[Any], Any]
-
-
-_pause_lock = threading.Lock()
-_pauses = 0
-_resume = False
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector for the block.
-
-    Pauses nest and may overlap across threads (a batch fetched on a thread
-    while the last is turned into objects): the collector runs again when
-    the last one ends, and only if it was on when the first began.
-    """
-    global _pauses, _resume
-    with _pause_lock:
-        if _pauses == 0:
-            _resume = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _resume:
-                gc.enable()
 
 
 class RegionDecoder:
@@ -211,7 +181,7 @@ def stream_batches(
             next(sizes)
 
             def fetch() -> Sequence[Any]:
-                with gc_paused():
+                with paused_gc():
                     batch = cursor.fetchmany(next(sizes))
                     return _decode(batch, decoders) if decoders and batch else batch
 
