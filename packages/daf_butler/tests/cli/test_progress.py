@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,35 @@ def test_enabled_on_a_terminal_draws_a_bar(enabled: None, items: object, total: 
     drawn = stream.getvalue()
     assert "Working" in drawn
     assert "100%" in drawn
+
+
+def test_query_datasets_draws_a_bar_while_reading(
+    enabled: None, query_repo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skybutler.daf_butler.script import query_datasets
+
+    stream = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", stream)
+    tables = query_datasets(query_repo, ["raw"], collections=["run/a"], limit=0)
+    assert tables.tables[0].rows
+    assert "Reading datasets of type 'raw'" in stream.getvalue()
+
+
+def test_retrieve_artifacts_draws_a_bar(
+    enabled: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skybutler.daf_butler import Butler, DatasetType
+
+    root = str(tmp_path / "repo")
+    Butler.makeRepo(root)
+    with Butler(root, run="run", writeable=True) as butler:
+        butler.registry.insertDimensionData("instrument", {"name": "Cam"})
+        butler.registry.registerDatasetType(
+            DatasetType("note", ["instrument"], "StructuredDataDict", universe=butler.dimensions)
+        )
+        ref = butler.put({"a": 1}, "note", instrument="Cam")
+        stream = FakeTerminal()
+        monkeypatch.setattr("sys.stderr", stream)
+        (written,) = butler.retrieveArtifacts([ref], str(tmp_path / "out"))
+    assert written.exists()
+    assert "Retrieving artifacts" in stream.getvalue()

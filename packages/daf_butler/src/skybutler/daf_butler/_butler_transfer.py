@@ -238,7 +238,11 @@ def retrieve_artifacts(
                 "pass overwrite=True to replace them."
             )
     members: dict[ResourcePath, list[tuple[ResourcePath, str]]] = {}
-    for target_uri, (uri, member) in targets.items():
+    from .cli import progress
+
+    for target_uri, (uri, member) in progress.iterate(
+        targets.items(), desc="Retrieving artifacts", total=len(targets)
+    ):
         if member is None:
             target_uri.transfer_from(uri, transfer=transfer, overwrite=overwrite)
         else:

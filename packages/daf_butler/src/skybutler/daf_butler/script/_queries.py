@@ -22,6 +22,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..cli import progress
 from ..errors import CollectionNameError, InvalidQueryError, MissingDatasetTypeError
 from ._repo import open_butler
 from ._table import Table
@@ -81,12 +82,13 @@ def _dataset_types(butler: Butler, names: Sequence[str]) -> list[DatasetType]:
 
 def _limited(results: Any, limit: int, offset: int, what: str) -> list[Any]:
     """Run ``results`` with the command line's ``limit`` rule (0: all; negative: cap and warn)."""
+    desc = f"Reading {what}"
     if limit > 0:
-        return list(results.limit(limit, offset))
+        return list(progress.iterate(results.limit(limit, offset), desc=desc))
     if limit == 0:
-        return list(results.limit(None, offset) if offset else results)
+        return list(progress.iterate(results.limit(None, offset) if offset else results, desc=desc))
     cap = -limit
-    items = list(results.limit(cap + 1, offset))
+    items = list(progress.iterate(results.limit(cap + 1, offset), desc=desc))
     if len(items) > cap:
         _LOG.warning(
             "The query returned more than %d %s; only the first %d are shown. Pass a larger "
