@@ -20,44 +20,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
+from _repo_setup import add_camera, data_ids
 from _timing import once, report
-from astropy.time import Time, TimeDelta
 
 from skybutler.daf_butler import Butler, DatasetType
 
-N_DETECTORS = 100
 RUN = "Cam/raw/all"
 
 
 def fill(butler: Butler, n: int) -> None:
     """Give a repository the records and datasets exported."""
     registry = butler.registry
-    registry.insertDimensionData("instrument", {"name": "Cam", "detector_max": N_DETECTORS})
-    registry.insertDimensionData("physical_filter", {"instrument": "Cam", "name": "r", "band": "r"})
-    registry.insertDimensionData("day_obs", {"instrument": "Cam", "id": 20240101})
-    registry.insertDimensionData("group", {"instrument": "Cam", "name": "g"})
-    registry.insertDimensionData(
-        "detector",
-        *({"instrument": "Cam", "id": i, "full_name": f"D{i}"} for i in range(N_DETECTORS)),
-    )
-    start = Time("2024-01-01 00:00:00", scale="tai")
-    registry.insertDimensionData(
-        "exposure",
-        *(
-            {
-                "instrument": "Cam",
-                "id": e,
-                "obs_id": f"E{e}",
-                "physical_filter": "r",
-                "day_obs": 20240101,
-                "group": "g",
-                "exposure_time": 30.0,
-                "datetime_begin": start + TimeDelta(e, format="sec"),
-                "datetime_end": start + TimeDelta(e + 30, format="sec"),
-            }
-            for e in range(max(1, n // N_DETECTORS))
-        ),
-    )
+    add_camera(registry, n)
     registry.registerDatasetType(
         DatasetType(
             "meta",
@@ -67,11 +41,8 @@ def fill(butler: Butler, n: int) -> None:
         )
     )
     with butler.transaction():
-        for i in range(n):
-            detector, exposure = i % N_DETECTORS, i // N_DETECTORS
-            butler.put(
-                {"i": i}, "meta", instrument="Cam", detector=detector, exposure=exposure, run=RUN
-            )
+        for i, data_id in enumerate(data_ids(n)):
+            butler.put({"i": i}, "meta", data_id, run=RUN)
 
 
 def run(make_db: Callable[[], str | None], label: str, n: int, tmp: Path, transfer: str) -> None:

@@ -25,45 +25,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
+from _repo_setup import N_DETECTORS, START, add_camera, data_ids
 from _timing import once, report
-from astropy.time import Time, TimeDelta
 
 from skybutler.daf_butler import CollectionType, DatasetRef, DatasetType, Registry, Timespan
 from skybutler.daf_butler.transfers import FileDataset, export_yaml, import_yaml
-
-N_DETECTORS = 100
 
 
 def fill(registry: Registry, n: int) -> list[DatasetRef]:
     """Give a registry the records, collections and datasets exported."""
     universe = registry.dimensions
-    registry.insertDimensionData("instrument", {"name": "Cam", "detector_max": N_DETECTORS})
-    registry.insertDimensionData("physical_filter", {"instrument": "Cam", "name": "r", "band": "r"})
-    registry.insertDimensionData("day_obs", {"instrument": "Cam", "id": 20240101})
-    registry.insertDimensionData("group", {"instrument": "Cam", "name": "g"})
-    registry.insertDimensionData(
-        "detector",
-        *({"instrument": "Cam", "id": i, "full_name": f"D{i}"} for i in range(N_DETECTORS)),
-    )
-    n_exposures = max(1, n // N_DETECTORS)
-    start = Time("2024-01-01 00:00:00", scale="tai")
-    registry.insertDimensionData(
-        "exposure",
-        *(
-            {
-                "instrument": "Cam",
-                "id": e,
-                "obs_id": f"E{e}",
-                "physical_filter": "r",
-                "day_obs": 20240101,
-                "group": "g",
-                "exposure_time": 30.0,
-                "datetime_begin": start + TimeDelta(e, format="sec"),
-                "datetime_end": start + TimeDelta(e + 30, format="sec"),
-            }
-            for e in range(n_exposures)
-        ),
-    )
+    add_camera(registry, n)
     raw = DatasetType("raw", ["instrument", "detector", "exposure"], "Exposure", universe=universe)
     bias = DatasetType(
         "bias", ["instrument", "detector"], "ExposureF", universe=universe, isCalibration=True
@@ -76,18 +48,14 @@ def fill(registry: Registry, n: int) -> list[DatasetRef]:
     registry.registerCollection("Cam/calib", CollectionType.CALIBRATION)
     registry.registerCollection("Cam/defaults", CollectionType.CHAINED)
     registry.setCollectionChain("Cam/defaults", ["Cam/raw/all", "Cam/calib"])
-    data_ids = [
-        {"instrument": "Cam", "detector": i % N_DETECTORS, "exposure": i // N_DETECTORS}
-        for i in range(n)
-    ]
-    refs = registry.insertDatasets(raw, data_ids, run="Cam/raw/all")
+    refs = registry.insertDatasets(raw, data_ids(n), run="Cam/raw/all")
     biases = registry.insertDatasets(
         bias,
         [{"instrument": "Cam", "detector": d} for d in range(N_DETECTORS)],
         run="Cam/calib/run",
     )
     registry.associate("Cam/tagged", refs[::2])
-    registry.certify("Cam/calib", biases, Timespan(start, None))
+    registry.certify("Cam/calib", biases, Timespan(START, None))
     return refs + biases
 
 
