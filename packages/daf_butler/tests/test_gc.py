@@ -28,6 +28,20 @@ def test_nested_pauses_resume_at_the_last() -> None:
     assert gc.isenabled()
 
 
+def test_an_error_inside_still_resumes() -> None:
+    seen = []
+
+    def fail() -> None:
+        with paused_gc():
+            seen.append(gc.isenabled())
+            raise RuntimeError("fail inside")
+
+    with pytest.raises(RuntimeError, match="fail inside"):
+        fail()
+    assert seen == [False]
+    assert gc.isenabled()
+
+
 def test_a_collector_that_was_off_stays_off() -> None:
     gc.disable()
     with paused_gc():

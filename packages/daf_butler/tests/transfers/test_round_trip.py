@@ -283,30 +283,6 @@ def test_other_universe_with_uuid_and_datetime_fields(tmp_path: Path) -> None:
     assert export_text(target) == text
 
 
-@pytest.mark.parametrize("enabled", [True, False], ids=["gc-on", "gc-off"])
-def test_bulk_work_restores_the_garbage_collector(enabled: bool) -> None:
-    import gc
-
-    from skybutler.daf_butler.transfers._gc import paused_gc
-
-    was = gc.isenabled()
-    try:
-        (gc.enable if enabled else gc.disable)()
-        inside = []
-
-        def fail() -> None:
-            with paused_gc():
-                inside.append(gc.isenabled())
-                raise RuntimeError("fail inside")
-
-        with pytest.raises(RuntimeError):
-            fail()
-        assert inside == [False]
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
-
-
 def test_associations_of_types_sharing_tables(
     sqlite_registry: RegistryFactory, populate: Populate
 ) -> None:

@@ -9,9 +9,9 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
+from .._gc import paused_gc
 from ._context import RepoExportContext
 from ._file_dataset import FileDataset, FileExporter, FileIngester
-from ._gc import paused_gc
 from ._yaml_export import YamlRepoExportBackend
 from ._yaml_import import YamlRepoImportBackend
 

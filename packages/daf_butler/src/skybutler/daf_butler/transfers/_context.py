@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from .._collection_type import CollectionType
 from .._dataset_ref import DatasetRef
 from .._dataset_type import DatasetType
+from .._gc import paused_gc
 from ..dimensions import DataCoordinate, DimensionElement, DimensionRecord
 from ._associations import collection_associations
 from ._data_id_records import record_key, records_of
 from ._file_dataset import FileDataset, FileExporter
-from ._gc import paused_gc
 from ._yaml_export import YamlRepoExportBackend
 
 if TYPE_CHECKING:
