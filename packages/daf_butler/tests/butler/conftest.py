@@ -15,6 +15,8 @@ from skybutler.daf_butler.datastores import FileDatastore
 MakeRepo = Callable[[str], str]
 
 BOOKKEEPING = {"butler.yaml", "gen3.sqlite3", "gen3.sqlite3-wal", "gen3.sqlite3-shm"}
+JOURNALS = ".skybutler-journal/"
+"""Where open writers keep their (empty between batches) write journals."""
 
 
 def _populate(butler: Butler, detectors: int = 4) -> None:
@@ -100,7 +102,7 @@ def files_under(root: str | Path) -> set[str]:
     for directory, _subdirs, names in os.walk(root):
         for name in names:
             relative = os.path.relpath(os.path.join(directory, name), root)
-            if relative not in BOOKKEEPING:
+            if relative not in BOOKKEEPING and not relative.startswith(JOURNALS):
                 found.add(relative)
     return found
 

@@ -13,10 +13,11 @@ import yaml
 from skybutler.daf_butler import Butler, CollectionType, DatasetType
 from skybutler.daf_butler.errors import RepoImportError, RepoTransferError
 
+from .conftest import files_under
+
 Make = Callable[[str], str]
 RUN = "Cam/run"
 TAGGED = "Cam/tagged"
-_OWN = {"butler.yaml", "gen3.sqlite3", "gen3.sqlite3-wal", "gen3.sqlite3-shm"}
 
 
 def _fill(butler: Butler) -> None:
@@ -72,16 +73,6 @@ def _export(butler: Butler, directory: Path, transfer: str | None) -> None:
         export.saveCollection(TAGGED)
 
 
-def _files(root: str | Path) -> set[str]:
-    found = set()
-    for directory, _subdirs, names in os.walk(root):
-        for name in names:
-            relative = os.path.relpath(os.path.join(directory, name), root)
-            if relative not in _OWN:
-                found.add(relative)
-    return found
-
-
 def _contents(butler: Butler) -> dict[str, object]:
     refs = sorted(butler.registry.queryDatasets(..., collections=RUN), key=lambda r: str(r.id))
     return {
@@ -99,9 +90,9 @@ def test_round_trip(make: Make, tmp_path: Path, transfer: str) -> None:
     target = Butler(make("target"), writeable=True)
     target.import_(directory=str(tmp_path / "out"), transfer=transfer)
     assert _contents(target) == _contents(source)
-    assert _files(target.datastore.root.ospath) == _files(source.datastore.root.ospath)
+    assert files_under(target.datastore.root.ospath) == files_under(source.datastore.root.ospath)
     if transfer == "symlink":
-        (link, *_rest) = sorted(_files(target.datastore.root.ospath))
+        (link, *_rest) = sorted(files_under(target.datastore.root.ospath))
         assert os.path.islink(os.path.join(target.datastore.root.ospath, link))
     again = Butler(target.datastore.root.ospath)  # a fresh open reads the same
     assert _contents(again) == _contents(source)
@@ -117,14 +108,14 @@ def test_export_file_is_upstream_format(make_sqlite: Make, tmp_path: Path) -> No
     assert formatters["meta"] == "lsst.daf.butler.formatters.yaml.YamlFormatter"
     assert formatters["array"] == "skybutler.daf_butler.formatters._plain.NumpyFormatter"
     paths = {r["path"] for e in datasets for r in e["records"]}
-    assert paths == _files(tmp_path / "out") - {"export.yaml"}
-    assert paths == _files(source.datastore.root.ospath)
+    assert paths == files_under(tmp_path / "out") - {"export.yaml"}
+    assert paths == files_under(source.datastore.root.ospath)
 
 
 def test_no_transfer_paths_stay_in_the_datastore(make_sqlite: Make, tmp_path: Path) -> None:
     source = _source(make_sqlite)
     _export(source, tmp_path / "out", None)
-    assert _files(tmp_path / "out") == {"export.yaml"}
+    assert files_under(tmp_path / "out") == {"export.yaml"}
     target = Butler(make_sqlite("target"), writeable=True)
     # Paths are relative to the source's datastore root: import from there, copying.
     target.import_(
@@ -152,7 +143,7 @@ def test_direct_keeps_absolute_uris(make_sqlite: Make, tmp_path: Path) -> None:
     target = Butler(make_sqlite("target"), writeable=True)
     target.import_(directory=str(tmp_path / "out"), transfer="direct")
     assert _contents(target) == _contents(source)
-    assert _files(target.datastore.root.ospath) == set()
+    assert files_under(target.datastore.root.ospath) == set()
 
 
 def test_move_deletes_the_sources_once_imported(make_sqlite: Make, tmp_path: Path) -> None:
@@ -160,7 +151,7 @@ def test_move_deletes_the_sources_once_imported(make_sqlite: Make, tmp_path: Pat
     _export(source, tmp_path / "out", "copy")
     target = Butler(make_sqlite("target"), writeable=True)
     target.import_(directory=str(tmp_path / "out"), transfer="move")
-    assert _files(tmp_path / "out") == {"export.yaml"}
+    assert files_under(tmp_path / "out") == {"export.yaml"}
     assert _contents(target) == _contents(source)
 
 
@@ -171,18 +162,18 @@ def test_registry_only_import(make_sqlite: Make, tmp_path: Path) -> None:
     target = Butler(make_sqlite("target"), writeable=True)
     target.import_(filename=str(tmp_path / "plain.yaml"), without_datastore=True)
     assert len(list(target.registry.queryDatasets("meta", collections=RUN))) == 4
-    assert _files(target.datastore.root.ospath) == set()
+    assert files_under(target.datastore.root.ospath) == set()
 
 
 def test_failure_mid_import_leaves_nothing(make: Make, tmp_path: Path) -> None:
     source = _source(make)
     _export(source, tmp_path / "out", "copy")
-    paths = sorted(_files(tmp_path / "out") - {"export.yaml"})
+    paths = sorted(files_under(tmp_path / "out") - {"export.yaml"})
     os.unlink(tmp_path / "out" / paths[-1])
     target = Butler(make("target"), writeable=True)
     with pytest.raises(RepoTransferError, match="export directory holds the files"):
         target.import_(directory=str(tmp_path / "out"), transfer="copy")
-    assert _files(target.datastore.root.ospath) == set()
+    assert files_under(target.datastore.root.ospath) == set()
     assert set(target.registry.queryCollections()) == set()
     assert list(target.registry.queryDatasetTypes()) == []
     assert list(target.registry.queryDimensionRecords("detector")) == []
@@ -198,13 +189,13 @@ def test_existing_file_in_the_way_undoes_the_import(make_sqlite: Make, tmp_path:
     source = _source(make_sqlite)
     _export(source, tmp_path / "out", "copy")
     target = Butler(make_sqlite("target"), writeable=True)
-    in_the_way = sorted(_files(tmp_path / "out") - {"export.yaml"})[-1]
+    in_the_way = sorted(files_under(tmp_path / "out") - {"export.yaml"})[-1]
     blocked = Path(target.datastore.root.ospath) / in_the_way
     blocked.parent.mkdir(parents=True)
     blocked.write_text("not mine")
     with pytest.raises(FileExistsError, match="a file is there already"):
         target.import_(directory=str(tmp_path / "out"), transfer="copy")
-    assert _files(target.datastore.root.ospath) == {in_the_way}
+    assert files_under(target.datastore.root.ospath) == {in_the_way}
     assert set(target.registry.queryCollections()) == set()
 
 
@@ -214,12 +205,12 @@ def test_failed_export_writes_nothing(make_sqlite: Make, tmp_path: Path) -> None
     def fail_inside_export() -> None:
         with source.export(directory=str(tmp_path / "out"), transfer="copy") as export:
             export.saveDatasets(source.registry.queryDatasets(..., collections=RUN))
-            assert _files(tmp_path / "out")  # transferred already
+            assert files_under(tmp_path / "out")  # transferred already
             raise RuntimeError("stop")
 
     with pytest.raises(RuntimeError, match="stop"):
         fail_inside_export()
-    assert _files(tmp_path / "out") == set()
+    assert files_under(tmp_path / "out") == set()
 
 
 @pytest.mark.parametrize(

@@ -130,3 +130,14 @@ def test_recovery_removes_only_unrecorded_files(make_sqlite_repo: MakeRepo) -> N
     assert not os.path.exists(full)
     assert not [n for n in os.listdir(os.path.dirname(full)) if n.endswith(".tmp")]
     assert reopened.get(kept) == {"a": 1}
+
+
+def test_journal_is_emptied_between_puts_and_deleted_on_close(make_sqlite_repo: MakeRepo) -> None:
+    root = make_sqlite_repo("repo")
+    journals = os.path.join(root, ".skybutler-journal")
+    with Butler(root, run="r", writeable=True) as butler:
+        for detector in range(3):
+            butler.put({"d": detector}, "meta", instrument="Cam", detector=detector)
+            (name,) = os.listdir(journals)
+            assert os.path.getsize(os.path.join(journals, name)) == 0
+    assert os.listdir(journals) == []

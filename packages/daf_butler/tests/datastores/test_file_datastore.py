@@ -15,6 +15,7 @@ from skybutler.daf_butler.datastores import (
     InMemoryRecordStore,
     datastore_from_config,
 )
+from skybutler.daf_butler.datastores.file._journal import JOURNAL_DIRECTORY
 from skybutler.daf_butler.errors import (
     DatastoreConfigError,
     DatastoreError,
@@ -49,7 +50,12 @@ def half_formatter() -> Iterator[None]:
 
 
 def files_under(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    """Return the dataset files under ``root`` (open writers' journals left out)."""
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and p.parent.name != JOURNAL_DIRECTORY
+    )
 
 
 @pytest.fixture

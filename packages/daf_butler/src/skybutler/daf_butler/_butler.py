@@ -248,7 +248,9 @@ class Butler:
         )
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database connections and the datastore's journal."""
+        if self._datastore is not None:
+            self._datastore.close()
         self._registry.close()
 
     def __enter__(self) -> Butler:

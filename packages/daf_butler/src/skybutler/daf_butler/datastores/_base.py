@@ -242,6 +242,9 @@ class Datastore(DatastoreReader, DatastoreWriter, DatastoreRemover, DatastoreRec
         """Return the root URI of this datastore (and of its members), by name."""
         return {self.name: None}
 
+    def close(self) -> None:
+        """Release what the datastore holds between calls (it stays usable)."""
+
     def validateConfiguration(self, entities: Iterable[Any], logFailures: bool = False) -> None:
         """Check the configuration can serve these dataset types/refs/storage classes.
 

@@ -203,6 +203,11 @@ class ChainedDatastore(Datastore):
         for member in self.datastores:
             member.import_records(data)
 
+    def close(self) -> None:
+        """See `Datastore.close`."""
+        for member in self.datastores:
+            member.close()
+
     def validateConfiguration(self, entities: Iterable[Any], logFailures: bool = False) -> None:
         """See `Datastore.validateConfiguration`."""
         wanted = list(entities)

@@ -146,6 +146,11 @@ class FileDatastore(Datastore):
             if self._store.is_writeable():
                 self.recovered = self.recover()
 
+    def close(self) -> None:
+        """Delete this writer's empty journal (see `WriteJournal.close`)."""
+        if self._journal is not None:
+            self._journal.close()
+
     def recover(self) -> int:
         """Delete files left by writers killed before their records were committed.
 

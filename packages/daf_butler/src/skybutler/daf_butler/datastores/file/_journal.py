@@ -7,9 +7,11 @@ any file, a writer appends the paths it is about to create to its own
 journal under ``<root>/.skybutler-journal/``, and once the registry
 transaction has committed or rolled back, a line saying the batch is done.
 
-A journal exists only while its writer has batches pending. Each is held
-with an exclusive `fcntl.flock` lock for the life of its writer; the
-kernel releases the lock when the process dies, however it dies.
+A writer's journal is made by its first batch and emptied (truncated, not
+deleted: one system call instead of five) whenever nothing is pending; it
+is deleted when the writer closes. Each is held with an exclusive
+`fcntl.flock` lock for the life of its writer; the kernel releases the lock
+when the process dies, however it dies.
 `recover_journals` (run when a writeable repository is opened) takes every
 journal nobody holds, and for each batch not marked done deletes the
 files whose dataset has no record with that path, with their temporary
@@ -100,7 +102,14 @@ class WriteJournal:
             if self._open_batches:
                 os.write(self._fd, (json.dumps({"done": batch}) + "\n").encode())
                 return
-            # Nothing pending: the journal goes (a new one is made by the next batch).
+            # Nothing pending: empty the journal, keeping it (and its lock) for the next batch.
+            os.ftruncate(self._fd, 0)
+
+    def close(self) -> None:
+        """Delete the journal if nothing is pending (a writer closing); harmless when repeated."""
+        with self._lock:
+            if self._fd is None or self._pid != os.getpid() or self._open_batches:
+                return
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._path)
             os.close(self._fd)
