@@ -269,7 +269,7 @@ class DatabaseCore(ABC):
         # Savepoints go straight to the driver: SQLAlchemy's nested transactions cost
         # more than the rest of a small insert, and nothing here needs their bookkeeping.
         driver: Any = frame.connection.connection.driver_connection
-        frame.rollback_hooks.append([])
+        frame.rollback_hooks.append({})
         level = len(frame.rollback_hooks) - 1
         name = f"skybutler_sp{level}"
         self._driver_statement(driver, f"SAVEPOINT {name}")
@@ -282,7 +282,7 @@ class DatabaseCore(ABC):
             frame.run_rollback_hooks(level)
             raise
         self._driver_statement(driver, f"RELEASE SAVEPOINT {name}")
-        frame.rollback_hooks[level - 1].extend(frame.rollback_hooks.pop())
+        frame.rollback_hooks[level - 1].update(frame.rollback_hooks.pop())
 
     def _driver_statement(self, driver: Any, sql: str) -> None:
         """Run a statement without parameters on the driver, errors as SQLAlchemy's."""
@@ -418,8 +418,10 @@ class DatabaseCore(ABC):
         Without an open transaction nothing can be rolled back: the hook is dropped.
         """
         frame = self._frame()
-        if frame is not None and hook not in frame.rollback_hooks[-1]:
-            frame.rollback_hooks[-1].append(hook)
+        if frame is not None:
+            # A dict keeps the order and makes repeats free (a list scan made a
+            # transaction of many puts quadratic).
+            frame.rollback_hooks[-1][hook] = None
 
     def _frame_connection(self) -> sa.Connection:
         frame = self._frame()

@@ -63,8 +63,8 @@ class Frame:
     def __init__(self, connection: sa.Connection, write: bool) -> None:
         self.connection = connection
         self.write = write
-        # One list per savepoint level (index 0 = the transaction itself).
-        self.rollback_hooks: list[list[Callable[[], None]]] = [[]]
+        # One ordered set per savepoint level (index 0 = the transaction itself).
+        self.rollback_hooks: list[dict[Callable[[], None], None]] = [{}]
         self.commit_hooks: list[Callable[[], None]] = []
 
     def run_rollback_hooks(self, level: int = 0) -> None:
@@ -72,7 +72,7 @@ class Frame:
         hooks = [hook for level_hooks in self.rollback_hooks[level:] for hook in level_hooks]
         del self.rollback_hooks[max(level, 1) :]
         if level == 0:
-            self.rollback_hooks[0] = []
+            self.rollback_hooks[0] = {}
         for hook in hooks:
             hook()
 
