@@ -17,12 +17,12 @@ __all__ = [
     "transfer_from",
 ]
 
-import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from skybutler.resources import ResourcePath
 
+from .datastores.file._zip import ZIP_FRAGMENT, opened_zip
 from .errors import (
     ConflictingDefinitionError,
     DatasetTypeError,
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from ._butler import Butler
     from ._dataset_ref import DatasetRef
     from .dimensions import DataCoordinate, DimensionRecord
-
-_ZIP_MEMBER = "zip-path="
-"""Fragment of a URI naming a member of a Zip stored in a datastore."""
 
 _RETRIEVE_MODES = ("auto", "copy", "link", "symlink", "relsymlink", "hardlink")
 
@@ -213,9 +210,8 @@ def retrieve_artifacts(
         primary, components = datastore.getURIs(ref)
         for uri in [primary, *components.values()] if primary else components.values():
             fragment = uri.unquoted_fragment
-            member = (
-                fragment.removeprefix(_ZIP_MEMBER) if fragment.startswith(_ZIP_MEMBER) else None
-            )
+            marker = ZIP_FRAGMENT.removeprefix("#")
+            member = fragment.removeprefix(marker) if fragment.startswith(marker) else None
             source = uri.replace(fragment="") if member is not None else uri
             if preserve_path:
                 relative = None
@@ -249,7 +245,7 @@ def retrieve_artifacts(
             members.setdefault(uri, []).append((target_uri, member))
     for zip_uri, wanted in members.items():
         # Members come out as files of their own, whatever the transfer mode.
-        with zip_uri.as_local() as local, zipfile.ZipFile(local.ospath) as archive:
+        with opened_zip(zip_uri) as archive:
             for target_uri, member in wanted:
                 target_uri.write(archive.read(member), overwrite=overwrite)
     return list(targets)

@@ -15,6 +15,7 @@ __all__ = [
     "add_zip_copy",
     "member_exists",
     "member_uri",
+    "opened_zip",
     "read_member",
     "split_zip_path",
     "store_zip",
@@ -88,7 +89,7 @@ def _local_zip(path: str) -> zipfile.ZipFile:
 
 
 @contextlib.contextmanager
-def _opened(uri: ResourcePath) -> Iterator[zipfile.ZipFile]:
+def opened_zip(uri: ResourcePath) -> Iterator[zipfile.ZipFile]:
     """Open a Zip: in place when local (cached), else through a temporary local copy."""
     if uri.isLocal:
         yield _local_zip(uri.ospath)
@@ -116,7 +117,7 @@ def read_member(
     zip_path, member = split
     uri = _zip_uri(reader.root, zip_path)
     try:
-        with _opened(uri) as archive:
+        with opened_zip(uri) as archive:
             if formatter.prefers_local_file or not formatter.writes_bytes():
                 suffix = os.path.splitext(member)[1] or ".dat"
                 with tempfile.TemporaryDirectory() as scratch:
