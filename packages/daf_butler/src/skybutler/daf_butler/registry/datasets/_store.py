@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = ["DatasetStore", "chunked", "tai_now_nsec"]
 
+import functools
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -16,9 +17,8 @@ from ..._dataset_ref import DatasetRef
 from ...dimensions import DataCoordinate, DimensionGroup
 from ...errors import ConflictingDefinitionError, DatasetNotFoundError
 from ..collections import CollectionManager, CollectionRecord
-from ..databases import Database
+from ..databases import Database, PreparedStatements
 from ._bulk import integrity_errors, uuid_encoder
-from ._prepared import PreparedStatements
 from ._tables import DATASET_TABLE
 from ._type_manager import DatasetTypeManager, DatasetTypeRecord
 
@@ -27,13 +27,9 @@ _T = TypeVar("_T")
 _CHUNK = 10_000
 """Most values bound in one statement (SQLite allows 32766)."""
 
-_tai_offset: int | None = None
+_LAST_KNOWN_TAI_MINUS_UTC = 37
+"""TAI - UTC in seconds since the leap second of 2016-12-31, the last one so far."""
 
-_TAI_MINUS_UTC = 37_000_000_000
-"""TAI - UTC in nanoseconds since 2017-01-01 (the last leap second)."""
-_TAI_MINUS_UTC_UNTIL = 1_782_864_000_000_000_000
-"""2026-07-01 UTC in Unix nanoseconds: IERS Bulletin C 70 announced no leap second for
-the end of 2025, so none can occur before this date."""
 
 Values = tuple[Any, ...]
 """Required data ID values, in the dataset type's ``dimensions.required`` order."""
@@ -42,25 +38,29 @@ Values = tuple[Any, ...]
 def tai_now_nsec() -> int:
     """Return the current time in TAI nanoseconds since 1970-01-01 TAI.
 
-    While TAI - UTC is known for sure, it is added to the clock; later, astropy
-    (which takes a second or two to load) works it out once per process. A
-    leap second during a process's life shifts ingest dates by one second,
-    which nothing depends on.
+    Ingest dates are the only users, so whole-second accuracy is enough and
+    loading astropy (a second on a cold start, paid by the first put of a
+    process) is not worth it.
     """
-    global _tai_offset
-    unix = time.time_ns()
-    if _tai_offset is None:
-        if unix < _TAI_MINUS_UTC_UNTIL:
-            _tai_offset = _TAI_MINUS_UTC
-        else:
-            from astropy.time import Time
+    return time.time_ns() + _tai_minus_utc_nsec()
 
-            from ..._timespan import time_to_nsec
 
-            offset = time_to_nsec(Time(unix / 1e9, format="unix")) - unix
-            # The offset is whole seconds; the float time is not exact.
-            _tai_offset = round(offset / 1_000_000_000) * 1_000_000_000
-    return unix + _tai_offset
+@functools.cache
+def _tai_minus_utc_nsec() -> int:
+    """Return TAI - UTC: the kernel's figure when the host's time daemon set one.
+
+    Linux's ``CLOCK_TAI`` runs ahead of the system clock by the offset that
+    chrony or ntpd hand the kernel (a host that is told nothing keeps 0). A
+    figure below the last known offset means it was not set, so the known
+    offset is used; a later leap second is then picked up from any host that
+    tracks them.
+    """
+    try:
+        kernel = time.clock_gettime_ns(time.CLOCK_TAI) - time.time_ns()
+    except (AttributeError, OSError):  # not Linux
+        kernel = 0
+    seconds = max(round(kernel / 1_000_000_000), _LAST_KNOWN_TAI_MINUS_UTC)
+    return seconds * 1_000_000_000
 
 
 def chunked(items: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
