@@ -26,6 +26,7 @@ __all__ = ["JOURNAL_DIRECTORY", "WriteJournal", "pending_paths", "recover_journa
 import contextlib
 import fcntl
 import glob
+import itertools
 import json
 import logging
 import os
@@ -58,6 +59,7 @@ class WriteJournal:
         self._pid = -1
         self._open_batches: set[str] = set()
         self._lock = threading.Lock()
+        self._batch_numbers = itertools.count()
 
     def _descriptor(self) -> int:
         if self._fd is None or self._pid != os.getpid():
@@ -82,10 +84,11 @@ class WriteJournal:
         paths = [[str(dataset_id), path] for dataset_id, path in entries]
         if not paths:
             return None
-        batch = uuid.uuid4().hex
-        line = json.dumps({"batch": batch, "files": paths}) + "\n"
         with self._lock:
             fd = self._descriptor()
+            # Unique within the journal file, which is this writer's alone.
+            batch = str(next(self._batch_numbers))
+            line = json.dumps({"batch": batch, "files": paths}) + "\n"
             # One unbuffered write: once it returns the kernel has it, even if we die next.
             os.write(fd, line.encode())
             self._open_batches.add(batch)

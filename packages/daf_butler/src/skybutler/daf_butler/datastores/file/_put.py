@@ -1,10 +1,13 @@
-"""Writing datasets as files: choose the files, write each under a temporary name, move it in.
+"""Writing datasets as files: choose the files, write each, and leave nothing when that fails.
 
 A failed write (a formatter that raises, a full disk, a lost connection)
-leaves neither a file nor a record: on local roots the file is written
-under a hidden temporary name in the destination directory and renamed
-into place only once complete; on remote roots objects appear whole or not
-at all, and anything already written for the batch is removed.
+leaves neither a file nor a record. On local roots, bytes serialized in
+memory go straight to the new file (created exclusively, removed if the
+write fails); a formatter writing the file itself writes under a hidden
+temporary name in the destination directory, renamed into place once
+complete. On remote roots objects appear whole or not at all. Anything
+already written for the batch is removed, and the write journal covers a
+writer killed part way.
 """
 
 from __future__ import annotations
@@ -178,28 +181,19 @@ class FileWriter:
             ) from exc
 
     def _write_local(self, artifact: Artifact, target: str) -> tuple[int, str | None]:
+        if artifact.formatter.writes_bytes():
+            return self._write_local_bytes(artifact, target)
         if os.path.lexists(target):
-            raise DatasetAlreadyStoredError(
-                f"Cannot write {artifact.ref}: the file {target} already exists. Remove it if it "
-                "is left over from an earlier failure, or use another run."
-            )
-        directory = os.path.dirname(target)
-        try:
-            if not os.path.isdir(directory):  # a stat is cheaper than a failing mkdir
-                os.makedirs(directory, exist_ok=True)
-        except OSError as exc:
-            raise DatastoreUnavailableError(
-                f"Cannot create directory {directory} for {artifact.ref}: {exc}."
-            ) from exc
-        # Named after the target so that recovery after a kill finds it (see _journal).
+            raise self._exists(artifact, target)
+        directory = self._make_directory(artifact, os.path.dirname(target))
+        # Formatters writing files themselves may leave a partial one when they fail, so
+        # they write to a temporary sibling, named after the target so that recovery after
+        # a kill finds it (see _journal), which is renamed into place once complete.
         temporary = os.path.join(
             directory, f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}.tmp"
         )
         try:
-            data = self._serialize(artifact, temporary)
-            if data is not None:
-                with open(temporary, "xb") as stream:
-                    stream.write(data)
+            self._serialize(artifact, temporary)
             size = os.stat(temporary).st_size
             digest = checksum_file(temporary) if self.checksum else None
             os.replace(temporary, target)
@@ -208,6 +202,54 @@ class FileWriter:
                 os.unlink(temporary)
             raise
         return size, digest
+
+    def _write_local_bytes(self, artifact: Artifact, target: str) -> tuple[int, str | None]:
+        """Write serialized bytes straight to the target, which must not exist yet.
+
+        No temporary file is needed: the bytes are complete before the file is
+        created, a failed write removes the file it created (``O_EXCL`` makes
+        it ours), and a writer killed mid-write is covered by the journal. The
+        directory is made only when the first open says it is missing.
+        """
+        data = self._serialize(artifact, None)
+        assert data is not None
+        try:
+            stream = open(target, "xb")  # noqa: SIM115 (closed below; removed on failure)
+        except FileExistsError:
+            raise self._exists(artifact, target) from None
+        except FileNotFoundError:
+            self._make_directory(artifact, os.path.dirname(target))
+            try:
+                stream = open(target, "xb")  # noqa: SIM115
+            except FileExistsError:
+                raise self._exists(artifact, target) from None
+        try:
+            with stream:
+                stream.write(data)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+            raise
+        digest = hashlib.blake2b(data).hexdigest() if self.checksum else None
+        return len(data), digest
+
+    @staticmethod
+    def _exists(artifact: Artifact, target: str) -> DatasetAlreadyStoredError:
+        return DatasetAlreadyStoredError(
+            f"Cannot write {artifact.ref}: the file {target} already exists. Remove it if it "
+            "is left over from an earlier failure, or use another run."
+        )
+
+    @staticmethod
+    def _make_directory(artifact: Artifact, directory: str) -> str:
+        try:
+            if not os.path.isdir(directory):  # a stat is cheaper than a failing mkdir
+                os.makedirs(directory, exist_ok=True)
+        except OSError as exc:
+            raise DatastoreUnavailableError(
+                f"Cannot create directory {directory} for {artifact.ref}: {exc}."
+            ) from exc
+        return directory
 
     def _write_remote(self, artifact: Artifact, uri: ResourcePath) -> tuple[int, str | None]:
         try:
