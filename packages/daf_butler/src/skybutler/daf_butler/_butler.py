@@ -591,12 +591,12 @@ class Butler:
                 existence |= DatasetExistence.RECORDED
         if ref is None or self._datastore is None:
             return existence
+        if full_check and self._datastore.exists(ref):
+            # A datastore finds an artifact only of a dataset it knows: one question, not two.
+            return existence | DatasetExistence.DATASTORE | DatasetExistence._ARTIFACT
         if self._datastore.knows(ref):
             existence |= DatasetExistence.DATASTORE
-            if full_check:
-                if self._datastore.exists(ref):
-                    existence |= DatasetExistence._ARTIFACT
-            else:
+            if not full_check:
                 existence |= DatasetExistence._ASSUMED
         return existence
 

@@ -59,6 +59,7 @@ class DimensionGroup:
         "_implied",
         "_key_index",
         "_key_types",
+        "_lookup_order",
         "_n_required",
         "_names",
         "_required",
@@ -85,6 +86,7 @@ class DimensionGroup:
     _n_required: int
     _key_index: dict[str, int]
     _key_types: tuple[type, ...]
+    _lookup_order: tuple[str, ...] | None
     _subset_cache: dict[tuple[DimensionGroup, bool], Callable[[tuple[Any, ...]], tuple[Any, ...]]]
     _required_getter: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     _full_getter: Callable[[Mapping[str, Any]], tuple[Any, ...]]
@@ -151,6 +153,7 @@ class DimensionGroup:
         self._required_getter = _make_getter(self._required.as_tuple())
         self._full_getter = _make_getter(self._dc_keys)
         self._subset_cache = {}
+        self._lookup_order = None
         return self
 
     # Basic attributes ----------------------------------------------------------
@@ -224,8 +227,13 @@ class DimensionGroup:
         """Elements in an order in which their records can be looked up one by one.
 
         An element comes only after the elements that imply its required
-        dimensions, so each lookup has every key it needs.
+        dimensions, so each lookup has every key it needs. Worked out once per group.
         """
+        if self._lookup_order is None:
+            self._lookup_order = self._order_lookups()
+        return self._lookup_order
+
+    def _order_lookups(self) -> tuple[str, ...]:
         known = set(self._required)
         remaining = [self._universe[name] for name in self._elements]
         order: list[str] = []

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ...errors import ConflictingDefinitionError, DatasetNotFoundError
+from ..databases import PreparedStatements
+from ..datasets._bulk import uuid_encoder
 
 if TYPE_CHECKING:
     from ..databases import Database
@@ -50,8 +52,14 @@ class RegistryDatastoreRecords:
             sa.select(trash.c.dataset_id).where(trash.c.datastore_name == self.datastore_name)
         )
         self._fetch_one = sa.select(table).where(
-            table.c.dataset_id == sa.bindparam("id"), not_trashed
+            table.c.dataset_id == sa.bindparam("id"),
+            ~table.c.dataset_id.in_(
+                sa.select(trash.c.dataset_id).where(trash.c.datastore_name == sa.bindparam("name"))
+            ),
         )
+        self._columns = tuple(column.name for column in table.columns)
+        self._prepared = PreparedStatements(db)
+        self._encode_uuid = uuid_encoder(db)
         self._fetch_in = sa.select(table).where(
             table.c.dataset_id.in_(sa.bindparam("ids", expanding=True)), not_trashed
         )
@@ -157,13 +165,31 @@ class RegistryDatastoreRecords:
         """Return the record rows of datasets held (not trashed)."""
         wanted = list(ids)
         if len(wanted) == 1:
-            rows = self._db.fetch_all(self._fetch_one.params(id=wanted[0]))
-            return [dict(row._mapping) for row in rows]
+            return self._fetch_single(wanted[0])
         result: list[dict[str, Any]] = []
         for start in range(0, len(wanted), _CHUNK):
             statement = self._fetch_in.params(ids=wanted[start : start + _CHUNK])
             result.extend(dict(row._mapping) for row in self._db.fetch_all(statement))
         return result
+
+    def _fetch_single(self, dataset_id: uuid.UUID) -> list[dict[str, Any]]:
+        """Return the rows of one dataset (the hot case: a get or exists by ref).
+
+        Run on the driver through a statement compiled once; the other
+        columns are strings and integers, which need no conversion.
+        """
+        params = {"id": self._encode_uuid(dataset_id), "name": self.datastore_name}
+
+        def read() -> list[tuple[Any, ...]]:
+            with self._db.transaction() as connection:
+                return self._prepared.execute(
+                    connection, "records-of-one", lambda: self._fetch_one, params
+                )
+
+        return [
+            {**dict(zip(self._columns, row, strict=True)), "dataset_id": dataset_id}
+            for row in self._db.run(read)
+        ]
 
     def known(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """Return those of the IDs the datastore holds."""

@@ -21,6 +21,7 @@ imported only when used: SQLite users never load the PostgreSQL dialect.
 
 from ._database import AnyResult, AnyRow, AnySelect, Database, SyncResult
 from ._open import DATABASE_BACKENDS, database_class, open_database
+from ._prepared import PreparedStatements
 from ._specs import FieldSpec, FieldType, ForeignKeySpec, TableSpec
 from ._timespans import CompoundTimespan, TimespanRepresentation
 from ._transactions import RetryPolicy, TransactionAttempt
@@ -38,6 +39,7 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "ForeignKeySpec",
+    "PreparedStatements",
     "RetryPolicy",
     "SyncResult",
     "TableSpec",

@@ -229,10 +229,6 @@ class Database(DatabaseSchema):
         encoded = self.encode_rows(table, rows)
         if not encoded:
             return 0
-        key = next(iter(table.primary_key.columns), None)
-        if key is None:
-            key = next(iter(table.columns))
-        statement = self._insert_construct(table).on_conflict_do_nothing().returning(key)
 
         def work() -> int:
             connection = self._frame_connection()
@@ -241,11 +237,19 @@ class Database(DatabaseSchema):
                 group = [encoded[i] for i in indices]
                 inserted = self._driver_insert(connection, table, group, conflict=True)
                 if inserted is None:
+                    statement = self._ensure_statement(table)
                     inserted = len(connection.execute(statement, group).all())
                 count += inserted
             return count
 
         return self.run(work, write=True)
+
+    def _ensure_statement(self, table: sa.Table) -> Any:
+        """Return the SQLAlchemy INSERT skipping conflicts (for rows the driver path refuses)."""
+        key = next(iter(table.primary_key.columns), None)
+        if key is None:
+            key = next(iter(table.columns))
+        return self._insert_construct(table).on_conflict_do_nothing().returning(key)
 
     def _driver_insert(
         self, connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], conflict: bool

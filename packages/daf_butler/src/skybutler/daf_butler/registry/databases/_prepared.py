@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..databases import Database
+from ._database import Database
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
