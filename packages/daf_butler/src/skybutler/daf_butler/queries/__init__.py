@@ -2,7 +2,7 @@
 
 - `Query` (``with butler.query() as q:``) builds a query from constraints
   and returns lazy results: `DataCoordinateQueryResults`,
-  `DatasetRefQueryResults`, `DimensionRecordQueryResults`;
+  `DatasetRefQueryResults`, `DimensionRecordQueryResults`, `GeneralQueryResults`;
 - `query_data_ids`, `query_datasets` and `query_dimension_records` are the
   one-call forms behind the Butler's methods;
 - ``expressions`` parses the ``where`` language.
@@ -12,6 +12,7 @@ See ``docs/daf_butler/queries.rst`` for the language and how queries run.
 
 from ._chained import ChainedDatasetQueryResults
 from ._driver import QueryDriver
+from ._general_results import GeneralQueryResults, GeneralResultTuple
 from ._query import Query, legacy_query, query_data_ids, query_datasets, query_dimension_records
 from ._results import (
     DataCoordinateQueryResults,
@@ -25,6 +26,8 @@ __all__ = [
     "DataCoordinateQueryResults",
     "DatasetRefQueryResults",
     "DimensionRecordQueryResults",
+    "GeneralQueryResults",
+    "GeneralResultTuple",
     "Query",
     "QueryDriver",
     "QuerySpec",

@@ -22,6 +22,7 @@ from .._dataset_ref import DatasetRef
 from .._gc import paused_gc
 from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
 from ..registry import RegistryManagers
+from ._general import RowDecoder
 from ._plan import Plan, build_plan, field_label, key_label
 from ._rows import stream_batches, uuid_decoder
 from ._spec import QuerySpec
@@ -74,8 +75,18 @@ class QueryDriver:
             passed = itertools.islice(passed, spec.offset, stop)
         yield from passed
 
+    def general_decoder(self, plan: Plan) -> RowDecoder:
+        """Return what turns the rows of a ``general`` query into upstream's dicts."""
+        assert plan.spec.general is not None
+        representation = self.db.timespan_representation
+        return RowDecoder(
+            self.universe, plan.spec.dimensions, plan.spec.general, representation, key_label
+        )
+
     def _result_key(self, plan: Plan) -> Callable[[dict[str, Any]], Any]:
         labels = [key_label(d) for d in plan.spec.dimensions.data_coordinate_keys]
+        if plan.spec.kind == "general":
+            labels = self.general_decoder(plan).key_labels()
         if plan.spec.kind == "datasets":
             labels.append("ds__dataset_id")
         if plan.spec.kind == "records" and plan.spec.element is not None:

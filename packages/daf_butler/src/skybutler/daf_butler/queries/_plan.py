@@ -30,12 +30,14 @@ from ..registry.dimensions._tables import SKYPIX_INDEX, SKYPIX_LEVEL, SKYPIX_SYS
 from ..sphgeom import Region
 from ._columns import ColumnRef, DatasetField, DimensionField, DimensionKey, value_type_of_field
 from ._datasets import DatasetSearch, search_relation
+from ._general import general_columns
 from ._identifiers import IdentifierResolver
 from ._joins import JoinBuilder
 from ._post import FanOut, Postprocessor, RegionSource
 from ._spatial import spatial_relation
 from ._spec import QuerySpec
 from ._translate import ExpressionTranslator, Typed, check_binds
+from ._uploads import upload_relation
 from .expressions import BindName, GlobNode, Identifier, Node, parse_expression
 
 RESULT_SEARCH = "ds"
@@ -279,6 +281,8 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
         base |= search.dataset_type.dimensions.names
     if spec.element is not None:
         base |= universe[spec.element].minimal_group.names
+    for upload in spec.uploads:
+        base |= upload.dimensions.names
     base_group = universe.conform(base)
     trees: list[tuple[str, Node, Mapping[str, Any]]] = []
     extra: set[str] = set()
@@ -310,6 +314,17 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
         relation, keys = search_relation(managers, search, alias)
         state.relations[search.name] = relation
         search_keys[alias] = dict(relation.c)
+        builder.join(relation, keys)
+    for index, upload in enumerate(spec.uploads):
+        if not upload.rows:
+            doomed.append(
+                "No data IDs were joined into the query (an empty join_data_coordinates, or a "
+                "materialize that found nothing)."
+            )
+            continue
+        if not upload.keys:
+            continue  # data IDs without dimensions: one empty row constrains nothing
+        relation, keys = upload_relation(managers.db.dialect_name, upload, f"upload_{index}")
         builder.join(relation, keys)
     missing = builder.join_dimensions(full)
     context = _Context(managers, builder, state)
@@ -485,6 +500,8 @@ def _select(
                         columns[str(column.key)] = column
                 else:
                     columns[field_label(element.name, field)] = table.c[field]
+    if spec.kind == "general" and spec.general is not None:
+        columns.update(general_columns(context, spec.general))
     if spec.result_search is not None:
         relation = state.relations[spec.result_search.name]
         columns["ds__dataset_id"] = relation.c.dataset_id

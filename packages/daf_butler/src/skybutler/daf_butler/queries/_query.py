@@ -29,12 +29,16 @@ from ..dimensions import (
 from ..errors import EmptyQueryResultError, InvalidQueryError, MissingCollectionError
 from ._datasets import DatasetSearch, resolve_search
 from ._driver import QueryDriver
+from ._general import DatasetFieldsArg, DimensionFieldsArg
+from ._general_results import GeneralQueryResults, general_results
+from ._materialize import materialize
 from ._results import (
     DataCoordinateQueryResults,
     DatasetRefQueryResults,
     DimensionRecordQueryResults,
 )
 from ._spec import QuerySpec
+from ._uploads import DataIdUpload, upload_from_columns, upload_from_data_ids
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -67,6 +71,7 @@ class Query:
         data_id: Mapping[str, Any] | None = None,
         searches: tuple[DatasetSearch, ...] = (),
         joined: tuple[str, ...] = (),
+        uploads: tuple[DataIdUpload, ...] = (),
     ) -> None:
         self._registry = registry
         self._driver = _driver(registry)
@@ -74,6 +79,7 @@ class Query:
         self._data_id = dict(data_id or {})
         self._searches = searches
         self._joined = joined
+        self._uploads = uploads
 
     def __enter__(self) -> Query:
         return self
@@ -87,6 +93,7 @@ class Query:
             "data_id": self._data_id,
             "searches": self._searches,
             "joined": self._joined,
+            "uploads": self._uploads,
         }
         values.update(changes)
         return Query(self._registry, **values)
@@ -96,6 +103,8 @@ class Query:
         """The dimensions the constraints so far involve."""
         universe = self._registry.dimensions
         names = set(self._joined) | set(self._data_id)
+        for upload in self._uploads:
+            names |= upload.dimensions.names
         for search in self._searches:
             names |= search.dataset_type.dimensions.names
         return universe.conform(names)
@@ -144,16 +153,105 @@ class Query:
         )
         return self._copy(searches=(*self._searches, search))
 
-    def _spec(self, kind: Any, dimensions: DimensionGroup, **changes: Any) -> QuerySpec:
-        return QuerySpec(
-            kind=kind,
-            dimensions=dimensions,
-            where=self._where,
-            joined=self._joined,
-            data_id=self._data_id,
-            searches=self._searches,
-            **changes,
+    def join_data_coordinates(self, iterable: Iterable[DataCoordinate]) -> Query:
+        """Return a query constrained to these data IDs (all of the same dimensions).
+
+        The data IDs are joined like a table: their dimensions join the
+        query, and only rows matching one of them are kept. An empty
+        iterable makes a query that finds nothing.
+        """
+        universe = self._registry.dimensions
+        upload = upload_from_data_ids(universe, iterable)
+        if upload is None:
+            upload = DataIdUpload(universe.empty, (), ())
+        return self._copy(uploads=(*self._uploads, upload))
+
+    def join_data_coordinate_table(self, table: Any) -> Query:
+        """Return a query constrained to the data IDs in the rows of a table.
+
+        Parameters
+        ----------
+        table
+            An `astropy.table.Table` (or a mapping of column name to values)
+            whose columns are dimensions: every required dimension of their
+            group, and optionally implied ones, which then constrain too.
+        """
+        upload = upload_from_columns(self._registry.dimensions, table)
+        return self._copy(uploads=(*self._uploads, upload))
+
+    def materialize(
+        self,
+        *,
+        dimensions: Iterable[str] | DimensionGroup | None = None,
+        datasets: Iterable[str] | None = None,
+    ) -> Query:
+        """Run the query now and return one constrained to the data IDs it found.
+
+        Upstream saves the rows to a temporary table; here the query is run
+        and its data IDs (of ``dimensions``, default `constraint_dimensions`)
+        are joined into a new query as by `join_data_coordinates`, so every
+        ``where``, data ID and join constraint is baked into those rows. The
+        dataset searches named in ``datasets`` (default: those whose
+        dimensions are among ``dimensions``) are kept as constraints of the
+        new query, so that ``datasets(...)`` and ``general(...)`` can still
+        use them.
+
+        Raises
+        ------
+        InvalidQueryError
+            A dataset type is not searched by the query, or has dimensions
+            outside ``dimensions``.
+        """
+        return materialize(self, dimensions, datasets)
+
+    def general(
+        self,
+        dimensions: Iterable[str] | DimensionGroup | str,
+        *names: str,
+        dimension_fields: DimensionFieldsArg = None,
+        dataset_fields: DatasetFieldsArg = None,
+        find_first: bool | None = None,
+    ) -> GeneralQueryResults:
+        """Return rows of dimension keys with chosen record and dataset fields.
+
+        Parameters
+        ----------
+        dimensions
+            Dimensions of the rows (extended by those of every element and
+            dataset type with fields).
+        *names
+            Fields to return, as ``'element.field'`` or ``'dataset_type.field'``.
+        dimension_fields
+            Fields per element name (a set of names, or ``...`` for all).
+        dataset_fields
+            Fields per dataset type (a set of names, or ``...`` for all);
+            the dataset types must be searched already (`join_dataset_search`).
+            ``dataset_id`` and ``run`` are always included.
+        find_first
+            Whether to keep only the first dataset in collection order for
+            each data ID; by default, when exactly one dataset type has fields.
+
+        Raises
+        ------
+        InvalidQueryError
+            A field or element is unknown, a dataset type is not searched, or
+            ``find_first`` is asked for with several dataset types or with
+            collection patterns.
+        """
+        return general_results(
+            self, dimensions, names, dimension_fields, dataset_fields, find_first
         )
+
+    def _spec(self, kind: Any, dimensions: DimensionGroup, **changes: Any) -> QuerySpec:
+        values: dict[str, Any] = {
+            "where": self._where,
+            "joined": self._joined,
+            "data_id": self._data_id,
+            "searches": self._searches,
+            "uploads": self._uploads,
+        }
+        values.update(changes)
+        return QuerySpec(kind=kind, dimensions=dimensions, **values)
 
     def data_ids(
         self, dimensions: Iterable[str] | DimensionGroup | str | None = None

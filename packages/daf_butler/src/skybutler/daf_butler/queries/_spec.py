@@ -10,8 +10,10 @@ from typing import Any, Literal
 
 from ..dimensions import DimensionGroup
 from ._datasets import DatasetSearch
+from ._general import GeneralFields
+from ._uploads import DataIdUpload
 
-ResultKind = Literal["data_ids", "datasets", "records"]
+ResultKind = Literal["data_ids", "datasets", "records", "general"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +39,10 @@ class QuerySpec:
     """The dataset search returned by a ``datasets`` query."""
     element: str | None = None
     """The element whose records a ``records`` query returns."""
+    uploads: tuple[DataIdUpload, ...] = ()
+    """Data IDs given by the caller, joined like a relation."""
+    general: GeneralFields | None = None
+    """The fields a ``general`` query returns."""
     order_by: tuple[str, ...] = ()
     limit: int | None = None
     offset: int = 0
