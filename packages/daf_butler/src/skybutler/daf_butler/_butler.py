@@ -675,6 +675,37 @@ class Butler:
 
         return query_datasets(self._registry, dataset_type, collections, **kwargs)
 
+    def query_all_datasets(
+        self,
+        collections: Any = None,
+        *,
+        name: str | Iterable[str] = "*",
+        find_first: bool = True,
+        data_id: DataCoordinate | Mapping[str, Any] | None = None,
+        where: str = "",
+        bind: Mapping[str, Any] | None = None,
+        limit: int | None = -20_000,
+        order_by: Iterable[str] | str | None = None,
+        with_dimension_records: bool = False,
+        **kwargs: Any,
+    ) -> list[DatasetRef]:
+        """Return datasets of many types (see `skybutler.daf_butler.queries.query_all_datasets`)."""
+        from .queries import query_all_datasets
+
+        return query_all_datasets(
+            self._registry,
+            collections,
+            name=name,
+            find_first=find_first,
+            data_id=data_id,
+            where=where,
+            bind=bind,
+            limit=limit,
+            order_by=order_by,
+            with_dimension_records=with_dimension_records,
+            **kwargs,
+        )
+
     def query_dimension_records(self, element: Any, **kwargs: Any) -> list[Any]:
         """Return dimension records (see `skybutler.daf_butler.queries.query_dimension_records`)."""
         from .queries import query_dimension_records

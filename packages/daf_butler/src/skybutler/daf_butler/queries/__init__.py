@@ -3,13 +3,14 @@
 - `Query` (``with butler.query() as q:``) builds a query from constraints
   and returns lazy results: `DataCoordinateQueryResults`,
   `DatasetRefQueryResults`, `DimensionRecordQueryResults`, `GeneralQueryResults`;
-- `query_data_ids`, `query_datasets` and `query_dimension_records` are the
-  one-call forms behind the Butler's methods;
+- `query_data_ids`, `query_datasets`, `query_dimension_records` and
+  `query_all_datasets` are the one-call forms behind the Butler's methods;
 - ``expressions`` parses the ``where`` language.
 
 See ``docs/daf_butler/queries.rst`` for the language and how queries run.
 """
 
+from ._all_datasets import query_all_datasets
 from ._chained import ChainedDatasetQueryResults
 from ._driver import QueryDriver
 from ._general_results import GeneralQueryResults, GeneralResultTuple
@@ -32,6 +33,7 @@ __all__ = [
     "QueryDriver",
     "QuerySpec",
     "legacy_query",
+    "query_all_datasets",
     "query_data_ids",
     "query_datasets",
     "query_dimension_records",

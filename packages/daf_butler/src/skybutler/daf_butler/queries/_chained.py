@@ -20,11 +20,24 @@ class ChainedDatasetQueryResults:
         Results of each dataset type.
     """
 
-    def __init__(self, parts: Sequence[DatasetRefQueryResults]) -> None:
+    def __init__(self, parts: Sequence[DatasetRefQueryResults], limit: int | None = None) -> None:
         self._parts = list(parts)
+        self._limit = limit
 
     def __iter__(self) -> Iterator[DatasetRef]:
-        return itertools.chain.from_iterable(self._parts)
+        refs = itertools.chain.from_iterable(self._parts)
+        if self._limit is not None:
+            # Stops reading (and querying further types) once enough refs are found.
+            return itertools.islice(refs, self._limit)
+        return refs
+
+    def limit(self, limit: int | None = None) -> ChainedDatasetQueryResults:
+        """Return at most ``limit`` refs in all (`None` for all of them)."""
+        return ChainedDatasetQueryResults(self._parts, limit)
+
+    def order_by(self, *args: str) -> ChainedDatasetQueryResults:
+        """Return results with each dataset type's refs sorted by these fields."""
+        return ChainedDatasetQueryResults([p.order_by(*args) for p in self._parts], self._limit)
 
     def byParentDatasetType(self) -> Iterator[DatasetRefQueryResults]:
         """Yield the results of each dataset type."""
@@ -32,7 +45,8 @@ class ChainedDatasetQueryResults:
 
     def count(self, *, exact: bool = True, discard: bool = False) -> int:
         """Return the number of datasets of every type."""
-        return sum(part.count(exact=exact, discard=discard) for part in self._parts)
+        total = sum(part.count(exact=exact, discard=discard) for part in self._parts)
+        return total if self._limit is None else min(total, self._limit)
 
     def any(self, *, execute: bool = True, exact: bool = True) -> bool:
         """Return whether any dataset is found."""
@@ -46,7 +60,7 @@ class ChainedDatasetQueryResults:
 
     def expanded(self) -> ChainedDatasetQueryResults:
         """Return results whose data IDs carry their dimension records."""
-        return ChainedDatasetQueryResults([part.expanded() for part in self._parts])
+        return ChainedDatasetQueryResults([part.expanded() for part in self._parts], self._limit)
 
     def with_dimension_records(self) -> ChainedDatasetQueryResults:
         """Return results whose data IDs carry their dimension records."""
