@@ -287,6 +287,8 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
     trees: list[tuple[str, Node, Mapping[str, Any]]] = []
     extra: set[str] = set()
     names = [RESULT_SEARCH if s is spec.result_search else s.name for s in searches]
+    # Two searches of one type need two aliases.
+    names = [n if n not in names[:i] else f"{n}_{i}" for i, n in enumerate(names)]
     dataset_names = [s.name for s in searches]
     for text, bind in spec.where:
         tree = parse_expression(text)
@@ -312,7 +314,9 @@ def build_plan(managers: RegistryManagers, spec: QuerySpec) -> Plan:
         if not search.collections:
             doomed.extend(search.messages or [f"No collections to search for {search.name!r}."])
         relation, keys = search_relation(managers, search, alias)
-        state.relations[search.name] = relation
+        # The first search of a type (the returned one, if any) gives its fields and rank; a
+        # later search of the same type only constrains.
+        state.relations.setdefault(search.name, relation)
         search_keys[alias] = dict(relation.c)
         builder.join(relation, keys)
     for index, upload in enumerate(spec.uploads):
