@@ -100,12 +100,13 @@ def resolve_fields(
     names: Iterable[str],
     dimension_fields: DimensionFieldsArg,
     dataset_fields: DatasetFieldsArg,
-    searched: tuple[str, ...],
+    searched: Mapping[str, DimensionGroup],
 ) -> tuple[DimensionGroup, GeneralFields]:
     """Return the dimensions and fields of a ``general`` query.
 
     The dimensions returned are those asked for plus those of every element
-    and dataset type with fields.
+    and dataset type with fields. ``searched`` gives the dimensions of each
+    dataset type the query searches.
 
     Raises
     ------
@@ -118,7 +119,7 @@ def resolve_fields(
         by_element.setdefault(element, []).extend(_element_fields(universe, element, asked))
     for name, asked in (dataset_fields or {}).items():
         by_dataset.setdefault(name, []).extend(_dataset_fields(name, asked, searched))
-    resolver = IdentifierResolver(universe, dimensions, searched)
+    resolver = IdentifierResolver(universe, dimensions, tuple(searched))
     extra: set[str] = set()
     for name in names:
         if not isinstance(name, str):
@@ -144,6 +145,7 @@ def resolve_fields(
         group_names |= universe[element].minimal_group.names
         fields.extend(DimensionField(element, f) for f in dict.fromkeys(element_fields))
     for name, names_of in by_dataset.items():
+        group_names |= searched[name].names
         fields.extend(DatasetField(name, f) for f in dict.fromkeys(names_of))
     return universe.conform(group_names), GeneralFields(tuple(fields))
 

@@ -138,13 +138,18 @@ def general_results(
     except (KeyError, ValueError) as err:
         raise InvalidQueryError(f"Bad dimensions for a general query: {err}") from None
     searched = tuple(s.name for s in query._searches)
+    dataset_dimensions = {s.name: s.dataset_type.dimensions for s in query._searches}
     group, fields = resolve_fields(
-        universe, group, names, dimension_fields, dataset_fields, searched
+        universe, group, names, dimension_fields, dataset_fields, dataset_dimensions
     )
     with_fields = fields.dataset_types
-    if find_first is None:
-        find_first = len(with_fields) == 1
     searches = list(query._searches)
+    patterns = {
+        s.name: [n for n in s.collection_names if n == "*" or is_pattern(n)] for s in searches
+    }
+    if find_first is None:
+        # By default, find-first when it can be done: one dataset type, ordered collections.
+        find_first = len(with_fields) == 1 and not patterns[with_fields[0]]
     if find_first:
         if len(with_fields) != 1:
             raise InvalidQueryError(
@@ -153,11 +158,11 @@ def general_results(
             )
         index = searched.index(with_fields[0])
         search = searches[index]
-        patterns = [n for n in search.collection_names if n == "*" or is_pattern(n)]
-        if patterns:
+        if patterns[search.name]:
             raise InvalidQueryError(
                 f"find_first=True needs an ordered list of collections, but {search.name!r} is "
-                f"searched in {patterns[0]!r}; list the collections or pass find_first=False."
+                f"searched in {patterns[search.name][0]!r}; list the collections or pass "
+                "find_first=False."
             )
         searches[index] = dataclasses.replace(search, find_first=True)
     spec = query._spec("general", group, general=fields, searches=tuple(searches))

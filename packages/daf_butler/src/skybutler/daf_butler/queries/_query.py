@@ -229,7 +229,8 @@ class Query:
             ``dataset_id`` and ``run`` are always included.
         find_first
             Whether to keep only the first dataset in collection order for
-            each data ID; by default, when exactly one dataset type has fields.
+            each data ID; by default, when exactly one dataset type has fields
+            and its collections are a list of names, not patterns.
 
         Raises
         ------
