@@ -132,12 +132,25 @@ def test_recovery_removes_only_unrecorded_files(make_sqlite_repo: MakeRepo) -> N
     assert reopened.get(kept) == {"a": 1}
 
 
-def test_journal_is_emptied_between_puts_and_deleted_on_close(make_sqlite_repo: MakeRepo) -> None:
+def test_journal_resolves_every_put_and_is_deleted_on_close(
+    make_sqlite_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skybutler.daf_butler.datastores.file import _journal
+
     root = make_sqlite_repo("repo")
     journals = os.path.join(root, ".skybutler-journal")
+    # Emptied once past this many bytes with nothing pending; each put adds two lines.
+    monkeypatch.setattr(_journal, "_EMPTY_AT", 300)
+    sizes = []
     with Butler(root, run="r", writeable=True) as butler:
-        for detector in range(3):
-            butler.put({"d": detector}, "meta", instrument="Cam", detector=detector)
+        butler.registry.registerRun("r0")
+        butler.registry.registerRun("r1")
+        for i in range(8):  # two runs of the four detectors
+            butler.put({"i": i}, "meta", instrument="Cam", detector=i % 4, run=f"r{i // 4}")
             (name,) = os.listdir(journals)
-            assert os.path.getsize(os.path.join(journals, name)) == 0
+            sizes.append(os.path.getsize(os.path.join(journals, name)))
+            assert _journal.pending_paths(root) == set()
+    assert max(sizes) < 300 + 2 * min(s for s in sizes if s > 0)
+    assert 0 in sizes
+    assert sizes != sorted(sizes)  # it grew, was emptied and grew again
     assert os.listdir(journals) == []
