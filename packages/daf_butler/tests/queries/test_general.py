@@ -216,6 +216,11 @@ def test_bad_general_arguments(query_repo: Registry, kwargs: dict[str, Any], mes
             q.general(["visit"], *names, **kwargs)
 
 
+def test_bad_dimensions(query_repo: Registry) -> None:
+    with query_repo.query() as q, pytest.raises(InvalidQueryError, match="vist"):
+        q.general(["vist"])
+
+
 def test_find_first_with_pattern_refused(query_repo: Registry) -> None:
     with query_repo.query() as q:
         with pytest.raises(InvalidQueryError, match="ordered list of collections"):

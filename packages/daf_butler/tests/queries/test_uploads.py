@@ -127,11 +127,26 @@ def test_bad_tables(query_repo: Registry, table: Any, message: str) -> None:
 def test_bad_data_ids(query_repo: Registry) -> None:
     visit = _data_id(query_repo, instrument="Cam", visit=10)
     detector = _data_id(query_repo, instrument="Cam", detector=1)
+    unchecked = DataCoordinate.from_required_values(detector.dimensions, ("Cam", "1"))
     with query_repo.query() as q:
         with pytest.raises(InvalidQueryError, match="same dimensions"):
             q.join_data_coordinates([visit, detector])
         with pytest.raises(InvalidQueryError, match="DataCoordinate objects"):
             q.join_data_coordinates([{"instrument": "Cam", "visit": 10}])  # type: ignore[list-item]
+        with pytest.raises(InvalidQueryError, match="detector values are ints"):
+            q.join_data_coordinates([unchecked])
+
+
+def test_explain_uploads_matching_nothing(query_repo: Registry) -> None:
+    missing = [_data_id(query_repo, instrument="Cam", visit=v) for v in (900, 901)]
+    with query_repo.query() as q:
+        results = q.join_data_coordinates(missing).data_ids(["visit", "detector"])
+        assert results.count() == 0
+        (reason,) = results.explain_no_results()
+        assert "None of the 2 data IDs joined into the query" in reason
+        # Data IDs that exist explain nothing.
+        real = [_data_id(query_repo, instrument="Cam", visit=10)]
+        assert q.join_data_coordinates(real).data_ids(["visit"]).explain_no_results() == []
 
 
 def test_materialize(query_repo: Registry) -> None:

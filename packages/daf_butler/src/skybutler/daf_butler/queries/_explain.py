@@ -10,7 +10,8 @@ Checked in order, stopping at the first that explains the emptiness:
    top-level ``AND`` term is run alone, and the terms that find nothing are
    named, or, when each finds something, the terms are reported as
    contradicting each other;
-4. the dataset searches alone, and the dimensions alone.
+4. each set of data IDs joined into the query (``join_data_coordinates``)
+   alone, the dataset searches alone, and the dimensions alone.
 """
 
 from __future__ import annotations
@@ -100,6 +101,27 @@ def explain_no_results(driver: QueryDriver, spec: QuerySpec) -> list[str]:
         bare = dataclasses.replace(spec, where=(), order_by=(), limit=None, offset=0)
         if _has_rows(driver, bare):
             return _where_reasons(driver, bare, spec)
+    for upload in spec.uploads:
+        alone = dataclasses.replace(
+            spec,
+            kind="data_ids",
+            dimensions=upload.dimensions,
+            where=(),
+            searches=(),
+            result_search=None,
+            element=None,
+            uploads=(upload,),
+            general=None,
+            order_by=(),
+            limit=None,
+            offset=0,
+        )
+        if not _has_rows(driver, alone):
+            constraint = f" and the data ID {dict(spec.data_id)}" if spec.data_id else ""
+            return [
+                f"None of the {len(upload.rows)} data IDs joined into the query (dimensions "
+                f"{list(upload.dimensions.names)}) matches the dimension records{constraint}."
+            ]
     for search in spec.all_searches:
         alone = dataclasses.replace(
             spec,

@@ -85,7 +85,15 @@ def upload_from_data_ids(
         return None
     if group.universe is not universe:
         group = universe.conform(group.names)
-    return DataIdUpload(group, tuple(group.required), tuple(rows))
+    keys = tuple(group.required)
+    # Values of data IDs built without checks (from_required_values) are checked here: a
+    # wrong type must be an InvalidQueryError, not a database or JSON error.
+    types = [universe.dimensions[k].primaryKey.pytype for k in keys]
+    for row in rows:
+        for key, expected, value in zip(keys, types, row, strict=True):
+            if value.__class__ is not expected:
+                _checked(universe, key, value)
+    return DataIdUpload(group, keys, tuple(rows))
 
 
 def upload_from_columns(universe: DimensionUniverse, table: Any) -> DataIdUpload:
