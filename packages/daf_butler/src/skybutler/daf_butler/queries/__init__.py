@@ -14,7 +14,8 @@ from ._all_datasets import query_all_datasets
 from ._chained import ChainedDatasetQueryResults
 from ._driver import QueryDriver
 from ._general_results import GeneralQueryResults, GeneralResultTuple
-from ._query import Query, legacy_query, query_data_ids, query_datasets, query_dimension_records
+from ._one_call import legacy_query, query_data_ids, query_datasets, query_dimension_records
+from ._query import Query
 from ._results import (
     DataCoordinateQueryResults,
     DatasetRefQueryResults,

@@ -28,7 +28,8 @@ from ..errors import InvalidQueryError
 from ._chained import ChainedDatasetQueryResults
 from ._columns import DatasetField, DimensionField, DimensionKey
 from ._identifiers import IdentifierResolver
-from ._query import _finish, _query, collections_or_default
+from ._one_call import _finish, _query
+from ._query import collections_or_default
 from ._results import DatasetRefQueryResults
 
 if TYPE_CHECKING:
