@@ -214,15 +214,13 @@ class FileWriter:
         data = self._serialize(artifact, None)
         assert data is not None
         try:
-            stream = open(target, "xb")  # noqa: SIM115 (closed below; removed on failure)
+            try:
+                stream = open(target, "xb")  # noqa: SIM115 (closed below; removed on failure)
+            except FileNotFoundError:
+                self._make_directory(artifact, os.path.dirname(target))
+                stream = open(target, "xb")  # noqa: SIM115
         except FileExistsError:
             raise self._exists(artifact, target) from None
-        except FileNotFoundError:
-            self._make_directory(artifact, os.path.dirname(target))
-            try:
-                stream = open(target, "xb")  # noqa: SIM115
-            except FileExistsError:
-                raise self._exists(artifact, target) from None
         try:
             with stream:
                 stream.write(data)
@@ -230,8 +228,11 @@ class FileWriter:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
             raise
-        digest = hashlib.blake2b(data).hexdigest() if self.checksum else None
-        return len(data), digest
+        return len(data), self._digest(data)
+
+    def _digest(self, data: bytes) -> str | None:
+        """Return the checksum of a file's bytes, if this datastore keeps checksums."""
+        return hashlib.blake2b(data).hexdigest() if self.checksum else None
 
     @staticmethod
     def _exists(artifact: Artifact, target: str) -> DatasetAlreadyStoredError:
@@ -262,8 +263,7 @@ class FileWriter:
                 data = self._serialize(artifact, None)
                 assert data is not None
                 uri.write(data, overwrite=False)
-                digest = hashlib.blake2b(data).hexdigest() if self.checksum else None
-                return len(data), digest
+                return len(data), self._digest(data)
             with tempfile.TemporaryDirectory(prefix="skybutler-put-") as tmpdir:
                 local = os.path.join(tmpdir, "file" + artifact.formatter.extension())
                 self._serialize(artifact, local)

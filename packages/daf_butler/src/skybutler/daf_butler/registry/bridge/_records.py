@@ -47,15 +47,11 @@ class RegistryDatastoreRecords:
         self._bridge = bridge
         self.datastore_name = bridge.datastore_name
         table = records._table
-        trash = bridge._trash
-        not_trashed = ~table.c.dataset_id.in_(
-            sa.select(trash.c.dataset_id).where(trash.c.datastore_name == self.datastore_name)
-        )
+        not_trashed = ~table.c.dataset_id.in_(self._trashed_ids())
+        # Run through PreparedStatements: every value is a named parameter.
         self._fetch_one = sa.select(table).where(
             table.c.dataset_id == sa.bindparam("id"),
-            ~table.c.dataset_id.in_(
-                sa.select(trash.c.dataset_id).where(trash.c.datastore_name == sa.bindparam("name"))
-            ),
+            ~table.c.dataset_id.in_(self._trashed_ids(sa.bindparam("name"))),
         )
         self._columns = tuple(column.name for column in table.columns)
         self._prepared = PreparedStatements(db)
@@ -63,10 +59,13 @@ class RegistryDatastoreRecords:
         self._fetch_in = sa.select(table).where(
             table.c.dataset_id.in_(sa.bindparam("ids", expanding=True)), not_trashed
         )
-        self._fetch_trashed = sa.select(table).where(
-            table.c.dataset_id.in_(
-                sa.select(trash.c.dataset_id).where(trash.c.datastore_name == self.datastore_name)
-            )
+        self._fetch_trashed = sa.select(table).where(table.c.dataset_id.in_(self._trashed_ids()))
+
+    def _trashed_ids(self, name: Any = None) -> sa.Select[Any]:
+        """Return a query of the IDs in this datastore's trash (``name`` may be a parameter)."""
+        trash = self._bridge._trash
+        return sa.select(trash.c.dataset_id).where(
+            trash.c.datastore_name == (self.datastore_name if name is None else name)
         )
 
     @contextlib.contextmanager
@@ -97,10 +96,7 @@ class RegistryDatastoreRecords:
         dataset (a file backing several datasets), whatever the number of paths.
         """
         table = self._records._table
-        trash = self._bridge._trash
-        trashed_ids = sa.select(trash.c.dataset_id).where(
-            trash.c.datastore_name == self.datastore_name
-        )
+        trashed_ids = self._trashed_ids()
         statement = (
             sa.select(table.c.path)
             .distinct()
@@ -121,17 +117,12 @@ class RegistryDatastoreRecords:
         wildcards may be in the name).
         """
         table = self._records._table
-        trash = self._bridge._trash
         prefix = directory.rstrip("/") + "/"
         statement = (
             sa.select(table.c.path)
             .where(
                 sa.func.substr(table.c.path, 1, len(prefix)) == prefix,
-                ~table.c.dataset_id.in_(
-                    sa.select(trash.c.dataset_id).where(
-                        trash.c.datastore_name == self.datastore_name
-                    )
-                ),
+                ~table.c.dataset_id.in_(self._trashed_ids()),
             )
             .limit(1)
         )

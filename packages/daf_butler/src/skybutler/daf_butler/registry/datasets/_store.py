@@ -4,7 +4,6 @@ from __future__ import annotations
 
 __all__ = ["DatasetStore", "chunked", "tai_now_nsec"]
 
-import functools
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -45,9 +44,11 @@ def tai_now_nsec() -> int:
     return time.time_ns() + _tai_minus_utc_nsec()
 
 
-@functools.cache
 def _tai_minus_utc_nsec() -> int:
     """Return TAI - UTC: the kernel's figure when the host's time daemon set one.
+
+    Read at every call (two clock reads, well under a microsecond), so a
+    long-lived writer picks up a leap second when the kernel does.
 
     Linux's ``CLOCK_TAI`` runs ahead of the system clock by the offset that
     chrony or ntpd hand the kernel (a host that is told nothing keeps 0). A
