@@ -234,7 +234,7 @@ def retrieve_artifacts(
                 "pass overwrite=True to replace them."
             )
     members: dict[ResourcePath, list[tuple[ResourcePath, str]]] = {}
-    from .cli import progress
+    from . import _progress as progress
 
     for target_uri, (uri, member) in progress.iterate(
         targets.items(), desc="Retrieving artifacts", total=len(targets)

@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
+from .. import _progress
 from ..errors import ButlerError
-from . import progress as _progress
 from ._plugins import CommandEntry, discover_commands, load_object
 
 # Logging is imported only when a command runs: 'butler --help' never needs it.

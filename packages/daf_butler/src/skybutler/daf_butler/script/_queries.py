@@ -22,7 +22,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..cli import progress
+from .. import _progress as progress
 from ..errors import CollectionNameError, InvalidQueryError, MissingDatasetTypeError
 from ._repo import open_butler
 from ._table import Table

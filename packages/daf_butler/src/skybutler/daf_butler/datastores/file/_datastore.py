@@ -422,7 +422,7 @@ class FileDatastore(Datastore):
         DatasetAlreadyStoredError
             A dataset is already stored, or a destination file exists.
         """
-        from ...cli import progress
+        from ... import _progress as progress
         from ._ingest import IngestRun, plan_ingest
 
         plans = plan_ingest(self, datasets, transfer, directory)
