@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from . import _progress as progress
 from ._collection_type import CollectionType
 from .errors import DatasetTypeError, RemovalArgumentError
 
@@ -188,7 +189,7 @@ def remove_runs(
                     registry.setCollectionChain(parent, children)
         ids, selected = _run_datasets(butler, runs)
         trash_datasets(butler, ids, selected=selected)
-        for name in runs:
+        for name in progress.iterate(runs, desc="Removing runs"):
             registry.removeCollection(name)
     if butler._datastore is not None:
         with contextlib.ExitStack() as stack:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from skybutler.resources import ResourcePath
 
+from . import _progress as progress
 from .datastores.file._zip import ZIP_FRAGMENT, opened_zip
 from .errors import (
     ConflictingDefinitionError,
@@ -96,10 +97,17 @@ def transfer_dimension_records_from(target: Butler, source: Butler, refs: Iterab
     data_ids = [getattr(ref, "dataId", ref) for ref in refs]
     records = _records(source, data_ids)
     registry = target._registry
-    with target.transaction():
-        for element in target.dimensions.sorted(target.dimensions[n] for n in records):
-            if element.hasTable():
-                registry.insertDimensionData(element, *records[element.name], skip_existing=True)
+    elements = [
+        e for e in target.dimensions.sorted(target.dimensions[n] for n in records) if e.hasTable()
+    ]
+    total = sum(len(records[e.name]) for e in elements)
+    with (
+        target.transaction(),
+        progress.bar(desc="Transferring dimension records", total=total) as bar,
+    ):
+        for element in elements:
+            registry.insertDimensionData(element, *records[element.name], skip_existing=True)
+            bar.update(len(records[element.name]))
 
 
 def _dataset_types(target: Butler, refs: list[DatasetRef], register: bool) -> None:
@@ -234,8 +242,6 @@ def retrieve_artifacts(
                 "pass overwrite=True to replace them."
             )
     members: dict[ResourcePath, list[tuple[ResourcePath, str]]] = {}
-    from . import _progress as progress
-
     for target_uri, (uri, member) in progress.iterate(
         targets.items(), desc="Retrieving artifacts", total=len(targets)
     ):

@@ -26,6 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from .. import _progress as progress
 from ..errors import DatastoreError, FileNotFoundInDatastoreError
 from ._constraints import Constraints
 from ._transaction import DatastoreTransaction
@@ -266,7 +267,9 @@ class Datastore(DatastoreReader, DatastoreWriter, DatastoreRemover, DatastoreRec
         held = self.knows_these(wanted)
         in_source = source.knows_these([ref for ref in wanted if not held[ref]])
         items = []
-        for ref, present in in_source.items():
+        for ref, present in progress.iterate(
+            in_source.items(), desc="Transferring datasets", total=len(in_source)
+        ):
             if present:
                 items.append((source.get(ref), ref))
         return self.put_many(items)

@@ -15,6 +15,7 @@ import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import _progress as progress
 from .._collection_type import CollectionType
 from ..errors import OrphanedRecordError
 from ._repo import open_registry
@@ -213,7 +214,7 @@ def remove_collections(
         if not names or (confirm is not None and not confirm(result)):
             return result
         chain_ops = registry._managers.collections  # atomic chain edits; not on the facade yet
-        for name in names:
+        for name in progress.iterate(names, desc="Removing collections"):
             for parent in outside[name]:
                 chain_ops.remove_from_chain(parent, [name])
             registry.removeCollection(name)

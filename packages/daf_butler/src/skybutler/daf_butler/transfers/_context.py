@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .. import _progress as progress
 from .._collection_type import CollectionType
 from .._dataset_ref import DatasetRef
 from .._dataset_type import DatasetType
@@ -246,16 +247,19 @@ class RepoExportContext:
                 self._backend.saveCollection(name, kind, doc, children=children)
             else:
                 self._backend.saveCollection(name, kind, doc)
-        for type_name in sorted(self._dataset_types):
-            dataset_type = self._dataset_types[type_name]
-            self._backend.saveDatasetType(dataset_type)
-            runs = self._files.get(type_name, {})
-            for run in sorted(runs):
-                files = sorted(
-                    runs[run],
-                    key=lambda f: (_sort_key(f.refs[0].dataId.required_values), f.refs[0].id),
-                )
-                self._backend.saveDatasets(dataset_type, run, *files)
+        total = sum(len(files) for runs in self._files.values() for files in runs.values())
+        with progress.bar(desc="Writing datasets", total=total) as bar:
+            for type_name in sorted(self._dataset_types):
+                dataset_type = self._dataset_types[type_name]
+                self._backend.saveDatasetType(dataset_type)
+                runs = self._files.get(type_name, {})
+                for run in sorted(runs):
+                    files = sorted(
+                        runs[run],
+                        key=lambda f: (_sort_key(f.refs[0].dataId.required_values), f.refs[0].id),
+                    )
+                    self._backend.saveDatasets(dataset_type, run, *files)
+                    bar.update(len(files))
         exported = list(self._dataset_ids.values())
         for name in sorted(self._collections):
             kind = self._collections[name]

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
+from .. import _progress as progress
 from .._collection_type import CollectionType
 from .._dataset_ref import DatasetRef
 from .._dataset_type import DatasetType
@@ -176,8 +177,12 @@ class YamlRepoImportBackend:
             Elements whose records are not imported (those stored are used).
         """
         self._load_dimensions(set(skip_dimensions or ()))
-        for entry, path in self._by_kind["dataset"]:
-            self._load_datasets(entry, path)
+        entries = self._by_kind["dataset"]
+        sizes = [len(_as_list(entry.get("records") or [])) for entry, _ in entries]
+        with progress.bar(desc="Importing datasets", total=sum(sizes)) as bar:
+            for (entry, path), size in zip(entries, sizes, strict=True):
+                self._load_datasets(entry, path)
+                bar.update(size)
         for entry, path in self._by_kind["associations"]:
             self._load_associations(entry, path)
         if ingest_files is not None and self.files:
@@ -210,8 +215,12 @@ class YamlRepoImportBackend:
         for name in set(importer.implied) - skip:
             elements[name] = universe[name]
             by_element.setdefault(name, [])
-        for name in universe.sorted(by_element):
-            importer.store(self._registry, elements[name], by_element[name])
+        order = universe.sorted(by_element)
+        total = sum(len(by_element[name]) for name in order)
+        with progress.bar(desc="Importing dimension records", total=total) as bar:
+            for name in order:
+                importer.store(self._registry, elements[name], by_element[name])
+                bar.update(len(by_element[name]))
 
     def _dataset_id(self, value: Any, path: Path) -> uuid.UUID:
         if isinstance(value, uuid.UUID):

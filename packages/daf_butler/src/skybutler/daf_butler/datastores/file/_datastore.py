@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from skybutler.resources import ResourceError, ResourcePath
 
+from ... import _progress as progress
 from ...errors import (
     ConflictingDefinitionError,
     DatasetAlreadyStoredError,
@@ -53,6 +54,8 @@ _RECORD_CACHE_LIMIT = 200_000
 _THREADED_DELETES = 64
 _TRASH_AREA_FILES = 1_000
 _DELETE_THREADS = 16
+_BAR_SHARES = 32
+"""With progress bars on, each deleting thread gets this many shares (the bar moves by share)."""
 
 
 def _as_refs(refs: DatasetRef | Iterable[DatasetRef]) -> list[DatasetRef]:
@@ -422,7 +425,6 @@ class FileDatastore(Datastore):
         DatasetAlreadyStoredError
             A dataset is already stored, or a destination file exists.
         """
-        from ... import _progress as progress
         from ._ingest import IngestRun, plan_ingest
 
         plans = plan_ingest(self, datasets, transfer, directory)
@@ -588,18 +590,27 @@ class FileDatastore(Datastore):
                 return path
             return None
 
-        def delete_all(chunk: list[str]) -> list[str]:
+        def delete_all(chunk: Iterable[str]) -> list[str]:
             return [path for path in chunk if delete(path) is not None]
 
         wanted = sorted(paths)
         if len(wanted) < _THREADED_DELETES:
-            return set(delete_all(wanted))
+            return set(delete_all(progress.iterate(wanted, desc="Deleting files")))
         from concurrent.futures import ThreadPoolExecutor
 
-        # One task per thread, each a share of the files: no per-file futures.
-        chunks = [wanted[i::_DELETE_THREADS] for i in range(_DELETE_THREADS)]
-        with ThreadPoolExecutor(_DELETE_THREADS) as pool:
-            return {path for failed in pool.map(delete_all, chunks) for path in failed}
+        # One task per thread, each a share of the files: no per-file futures. A bar counts
+        # finished tasks, so with bars on the files are cut into more (smaller) shares.
+        shares = _DELETE_THREADS * (_BAR_SHARES if progress.is_enabled() else 1)
+        chunks = [wanted[i::shares] for i in range(shares)]
+        failed: set[str] = set()
+        with (
+            ThreadPoolExecutor(_DELETE_THREADS) as pool,
+            progress.bar(desc="Deleting files", total=len(wanted)) as bar,
+        ):
+            for chunk, not_deleted in zip(chunks, pool.map(delete_all, chunks), strict=True):
+                failed.update(not_deleted)
+                bar.update(len(chunk))
+        return failed
 
     def forget(self, refs: Iterable[DatasetRef]) -> None:
         ids = [ref.id for ref in refs]
@@ -647,7 +658,9 @@ class FileDatastore(Datastore):
         batch = self._journal_begin((i.dataset_id, i.path) for i in infos if i.path in copies)
         written: list[ResourcePath] = []
         try:
-            for path, source_uri in copies.items():
+            for path, source_uri in progress.iterate(
+                copies.items(), desc="Transferring files", total=len(copies)
+            ):
                 target = self._writer.uri(path)
                 target.transfer_from(source_uri, transfer=transfer)
                 written.append(target)

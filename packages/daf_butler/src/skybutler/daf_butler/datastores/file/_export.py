@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from skybutler.resources import ResourcePath
 
+from ... import _progress as progress
 from ...errors import DatastoreError, FileNotFoundInDatastoreError
 from ...transfers import FileDataset
 from ._file_copy import FileMover, Place, is_absolute_path
@@ -72,7 +73,7 @@ class ExportedFiles:
             )
         by_path: dict[str, FileDataset] = {}
         pending: list[tuple[Place, Place]] = []
-        for ref in refs:
+        for ref in progress.iterate(refs, desc="Saving datasets"):
             files = infos[ref.id]
             if len(files) != 1 or files[0].component is not None:
                 raise DatastoreError(
@@ -90,7 +91,7 @@ class ExportedFiles:
                 exported.refs.append(ref)
         if pending:
             assert self._transfer is not None
-            self.mover.transfer_many(pending, self._transfer)
+            self.mover.transfer_many(pending, self._transfer, "Exporting files")
         return list(by_path.values())
 
     def _formatter(self, short: str) -> str:

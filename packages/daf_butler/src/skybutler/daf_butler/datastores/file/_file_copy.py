@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from skybutler.resources import ResourceError, ResourcePath
 
+from ... import _progress as progress
 from ...errors import DatasetAlreadyStoredError, RepoTransferError
 
 TRANSFER_MODES = ("auto", "copy", "move", "link", "symlink", "relsymlink", "hardlink", "direct")
@@ -91,8 +92,12 @@ class FileMover:
         self.written: list[Place] = []
         self._made: set[str] = set()
 
-    def transfer_many(self, pairs: Sequence[tuple[Place, Place]], mode: str) -> list[int | None]:
+    def transfer_many(
+        self, pairs: Sequence[tuple[Place, Place]], mode: str, desc: str = "Transferring files"
+    ) -> list[int | None]:
         """Put each source at its target (``move`` copies: the caller deletes the sources later).
+
+        With progress bars on, ``desc`` labels the bar of the files.
 
         Returns
         -------
@@ -109,21 +114,28 @@ class FileMover:
         """
         sizes: list[int | None] = [None] * len(pairs)
         remote: list[int] = []
-        for index, (source, target) in enumerate(pairs):
-            local_source, local_target = _local_path(source), _local_path(target)
-            if local_source is None or local_target is None:
-                remote.append(index)
-                continue
-            try:
-                sizes[index] = self._local(local_source, local_target, mode)
-            except (OSError, ResourceError) as exc:
-                raise self._error(source, target, mode, exc) from None
-            self.written.append(target)
-        if remote:
-            self._remote([pairs[i] for i in remote], mode)
+        # One bar for local and remote files; without bars 'advance' does nothing (a few
+        # nanoseconds against the system calls of each file).
+        with progress.bar(desc=desc, total=len(pairs)) as bar:
+            advance = bar.update
+            for index, (source, target) in enumerate(pairs):
+                local_source, local_target = _local_path(source), _local_path(target)
+                if local_source is None or local_target is None:
+                    remote.append(index)
+                    continue
+                try:
+                    sizes[index] = self._local(local_source, local_target, mode)
+                except (OSError, ResourceError) as exc:
+                    raise self._error(source, target, mode, exc) from None
+                self.written.append(target)
+                advance(1)
+            if remote:
+                self._remote([pairs[i] for i in remote], mode, bar)
         return sizes
 
-    def _remote(self, pairs: list[tuple[Place, Place]], mode: str) -> None:
+    def _remote(
+        self, pairs: list[tuple[Place, Place]], mode: str, bar: progress.ProgressBar
+    ) -> None:
         def one(pair: tuple[Place, Place]) -> BaseException | None:
             source, target = _uri(pair[0]), _uri(pair[1])
             try:
@@ -134,8 +146,11 @@ class FileMover:
                 return exc
             return None
 
+        outcomes: list[BaseException | None] = []
         with ThreadPoolExecutor(min(_REMOTE_THREADS, len(pairs))) as pool:
-            outcomes = list(pool.map(one, pairs))
+            for outcome in pool.map(one, pairs):
+                outcomes.append(outcome)
+                bar.update(1)
         failure: tuple[tuple[Place, Place], BaseException] | None = None
         for pair, outcome in zip(pairs, outcomes, strict=True):
             if outcome is None:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from skybutler.resources import ResourceError, ResourcePath
 
+from ... import _progress as progress
 from ...errors import RepoTransferError
 from .._records import StoredFileInfo
 from ._file_copy import FileMover, Place, is_absolute_path
@@ -103,7 +104,7 @@ class ImportedFiles:
         pending: list[tuple[Place, Place]] = []
         waiting: list[_Placed] = []  # sizes counted by the copies
         try:
-            for file in files:
+            for file in progress.iterate(files, desc="Checking files to import"):
                 if file.path is None:
                     raise RepoTransferError(
                         f"The export gives no file for {file.refs[0]} (it was made without a "
@@ -116,7 +117,7 @@ class ImportedFiles:
                 order.append((where, file))
             if pending:
                 assert self._transfer is not None
-                sizes = self.mover.transfer_many(pending, self._transfer)
+                sizes = self.mover.transfer_many(pending, self._transfer, "Importing files")
                 for where in waiting:
                     where.size = sizes[where.transfer]
             infos: list[StoredFileInfo] = []
