@@ -47,6 +47,47 @@ def _files(directory: str, n: int) -> list[str]:
     return paths
 
 
+def _remove_run(butler: Butler, root: str, tmp: str, in_place: list[FileDataset]) -> None:
+    """Ingest ``in_place`` where the files are, remove their RUN and print the figures."""
+    n = len(in_place)
+    report(
+        f"ingest {n:,} files already under the root (auto: in place)",
+        once(lambda: butler.ingest(*in_place)),
+    )
+    datastore = butler.datastore
+    assert isinstance(datastore, FileDatastore)
+    cpu = time.process_time()
+    start = time.perf_counter()
+    butler.removeRuns(["bench/big"])
+    returned = time.perf_counter() - start
+    cpu_returned = time.process_time() - cpu
+    left = sum(len(names) for _, _, names in os.walk(f"{root}/staging"))
+    aside = sum(len(names) for _, _, names in os.walk(f"{root}/{TRASH_DIRECTORY}"))
+    report(f"removeRuns of a RUN of {n:,} datasets: until it returns", returned, 3.0)
+    report("  CPU time of this process until it returns", cpu_returned)
+    print(
+        f"  when it returned: {left} files left at their paths, {aside:,} in the trash "
+        "area (being deleted by a thread)"
+    )
+    if datastore._trash_area is not None:
+        datastore._trash_area.wait()
+    report(
+        f"removeRuns of a RUN of {n:,} datasets: until every file is deleted",
+        time.perf_counter() - start,
+    )
+    report("  CPU time of this process until every file is deleted", time.process_time() - cpu)
+    gone = not os.path.exists(f"{root}/{TRASH_DIRECTORY}")
+    print(f"  trash area emptied: {gone}")
+    # The floor: deleting as many files of the same kind with nothing else to do.
+    floor = _files(f"{tmp}/floor", n)
+    os.sync()
+    with ThreadPoolExecutor(16) as pool:
+        report(
+            f"for reference: unlink {n:,} such files on 16 threads, nothing else",
+            once(lambda: list(pool.map(os.unlink, floor))),
+        )
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -83,44 +124,10 @@ def main() -> None:
             once(lambda: butler.ingest(*copied, transfer="copy")),
             0.5,
         )
-        in_place = datasets(_files(f"{root}/staging", args.remove), "bench/big")
-        report(
-            f"ingest {args.remove:,} files already under the root (auto: in place)",
-            once(lambda: butler.ingest(*in_place)),
-        )
-        datastore = butler.datastore
-        assert isinstance(datastore, FileDatastore)
-        cpu = time.process_time()
-        start = time.perf_counter()
-        butler.removeRuns(["bench/big"])
-        returned = time.perf_counter() - start
-        cpu_returned = time.process_time() - cpu
-        left = sum(len(names) for _, _, names in os.walk(f"{root}/staging"))
-        aside = sum(len(names) for _, _, names in os.walk(f"{root}/{TRASH_DIRECTORY}"))
-        report(f"removeRuns of a RUN of {args.remove:,} datasets: until it returns", returned, 3.0)
-        report("  CPU time of this process until it returns", cpu_returned)
-        print(
-            f"  when it returned: {left} files left at their paths, {aside:,} in the trash "
-            "area (being deleted by a thread)"
-        )
-        if datastore._trash_area is not None:
-            datastore._trash_area.wait()
-        report(
-            f"removeRuns of a RUN of {args.remove:,} datasets: until every file is deleted",
-            time.perf_counter() - start,
-        )
-        report("  CPU time of this process until every file is deleted", time.process_time() - cpu)
-        gone = not os.path.exists(f"{root}/{TRASH_DIRECTORY}")
-        print(f"  trash area emptied: {gone}")
+        if args.remove > 0:
+            staged = _files(f"{root}/staging", args.remove)
+            _remove_run(butler, root, tmp, datasets(staged, "bench/big"))
         butler.close()
-        # The floor: deleting as many files of the same kind with nothing else to do.
-        floor = _files(f"{tmp}/floor", args.remove)
-        os.sync()
-        with ThreadPoolExecutor(16) as pool:
-            report(
-                f"for reference: unlink {args.remove:,} such files on 16 threads, nothing else",
-                once(lambda: list(pool.map(os.unlink, floor))),
-            )
 
 
 if __name__ == "__main__":

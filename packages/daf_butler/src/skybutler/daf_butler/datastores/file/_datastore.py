@@ -30,7 +30,6 @@ from ...errors import (
     DatastoreUnavailableError,
     FileTemplateError,
     FormatterError,
-    IngestFileError,
     StorageClassConversionError,
 )
 from ...formatters import FormatterFactory
@@ -430,19 +429,11 @@ class FileDatastore(Datastore):
         plans = plan_ingest(self, datasets, transfer, directory)
         run = IngestRun(self, record_validation_info)
         batch = self._journal_begin((p.refs[0].id, p.path) for p in plans if p.mode is not None)
-        infos: list[StoredFileInfo] = []
         try:
-            for plan in progress.iterate(plans, desc="Ingesting files", total=len(plans)):
-                try:
-                    infos.extend(run.infos(plan))
-                except (OSError, ResourceError) as exc:
-                    raise IngestFileError(
-                        f"Cannot {plan.mode} {plan.source} to {plan.path} under {self.root}: "
-                        f"{exc}. Nothing was ingested."
-                    ) from exc
+            infos = run.transfer(plans)
             self._store.add(infos)
         except BaseException:
-            self._delete(run.created_uris())
+            run.mover.undo()
             self._journal_resolve(batch, stored=False)
             raise
         self._journal_resolve(batch, stored=True)

@@ -20,10 +20,8 @@ __all__ = ["TRANSFER_MODES", "IngestPlan", "IngestRun", "formatter_name", "plan_
 
 import contextlib
 import dataclasses
-import errno
 import os
-import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from skybutler.resources import ResourcePath
@@ -36,6 +34,7 @@ from ...errors import (
 )
 from ...formatters import FORMATTERS, Formatter
 from .._records import StoredFileInfo
+from ._file_copy import TRANSFER_MODES, FileMover, Place, target_taken
 from ._put import checksum_file
 
 if TYPE_CHECKING:
@@ -43,11 +42,7 @@ if TYPE_CHECKING:
     from ...transfers import FileDataset
     from ._datastore import FileDatastore
 
-TRANSFER_MODES = ("auto", "copy", "move", "link", "symlink", "relsymlink", "hardlink", "direct")
-"""Transfer modes of ingest (`None`, too, for files already in place)."""
-
 _MAX_PATH = 256
-_COPY_BLOCK = 1 << 20
 
 
 def formatter_name(formatter: Any) -> str:
@@ -235,34 +230,53 @@ class IngestRun:
         self._root = datastore.root
         self._checksum = datastore._writer.checksum and record_validation_info
         self._sizes = record_validation_info
-        self._directories: set[str] = set()
-        self.created: list[str] = []
-        """Paths of the files made under the root (deleted again if the ingest fails)."""
+        self.mover = FileMover(_ingest_error(datastore.root))
+        """Puts the files under the root, remembering them (deleted if the ingest fails)."""
         self.moved: list[ResourcePath] = []
         """Sources of ``move`` transfers, to delete once the records are committed."""
 
-    def infos(self, plan: IngestPlan) -> list[StoredFileInfo]:
-        """Transfer one file and return the records of its datasets."""
-        local = self._root.isLocal and plan.source.isLocal
-        target = os.path.join(self._root.ospath, plan.path) if local else ""
-        if plan.mode is not None:
-            if local:
-                self._transfer_local(plan.source.ospath, target, plan.mode)
+    def transfer(self, plans: Sequence[IngestPlan]) -> list[StoredFileInfo]:
+        """Transfer the files of ``plans`` and return the records of their datasets.
+
+        Raises
+        ------
+        IngestFileError
+            A file could not be transferred.
+        DatasetAlreadyStoredError
+            Something appeared at a destination since the plans were checked.
+        """
+        local_root = self._root.ospath if self._root.isLocal else None
+        pairs: list[tuple[Place, Place]] = []
+        moving = [plan for plan in plans if plan.mode is not None]
+        for plan in moving:
+            if local_root is not None and plan.source.isLocal:
+                pairs.append(
+                    (os.path.abspath(plan.source.ospath), os.path.join(local_root, plan.path))
+                )
             else:
-                uri = self._root.join(plan.path, forceDirectory=False)
-                uri.transfer_from(plan.source, transfer="copy")
-            self.created.append(plan.path)
-            if plan.mode == "move":
-                self.moved.append(plan.source)
-        size: int | None = None
+                pairs.append((plan.source, self._root.join(plan.path, forceDirectory=False)))
+        copied: dict[int, int | None] = {}
+        if moving:
+            mode = moving[0].mode
+            assert mode is not None, "plans with a transfer all have the ingest's mode"
+            sizes = self.mover.transfer_many(pairs, mode, desc="Ingesting files")
+            copied = {id(plan): size for plan, size in zip(moving, sizes, strict=True)}
+            if mode == "move":
+                self.moved = [plan.source for plan in moving]
+        return [info for plan in plans for info in self._infos(plan, copied.get(id(plan)))]
+
+    def _infos(self, plan: IngestPlan, size: int | None) -> list[StoredFileInfo]:
         digest: str | None = None
         if self._sizes or self._checksum:
             if plan.source.isLocal:
                 readable = plan.source.ospath
-                size = os.stat(readable).st_size
+                if size is None:
+                    size = os.stat(readable).st_size
                 digest = checksum_file(readable) if self._checksum else None
-            else:
+            elif size is None:
                 size = plan.source.size()
+        else:
+            size = None
         return [
             StoredFileInfo(
                 dataset_id=ref.id,
@@ -276,39 +290,12 @@ class IngestRun:
             for ref in plan.refs
         ]
 
-    def _transfer_local(self, source: str, target: str, mode: str) -> None:
-        directory = os.path.dirname(target)
-        if directory not in self._directories:
-            os.makedirs(directory, exist_ok=True)
-            self._directories.add(directory)
-        source = os.path.abspath(source)
-        if mode in ("hardlink", "link", "move"):
-            try:
-                os.link(source, target)
-                return
-            except OSError as exc:
-                if mode == "hardlink" or (mode == "move" and exc.errno not in _NO_LINK):
-                    raise
-                if mode == "link":
-                    os.symlink(source, target)
-                    return
-        if mode == "symlink":
-            os.symlink(source, target)
-        elif mode == "relsymlink":
-            os.symlink(os.path.relpath(source, directory), target)
-        else:  # copy, or a move across file systems
-            # Straight to the destination, which must not exist (O_EXCL): the journal
-            # names it, so recovery deletes it if we are killed half-way.
-            with open(source, "rb") as reader, open(target, "xb") as writer:
-                try:
-                    shutil.copyfileobj(reader, writer, _COPY_BLOCK)
-                except BaseException:
-                    os.unlink(target)
-                    raise
-
     def created_uris(self) -> list[ResourcePath]:
         """Return the URIs of the files made under the root."""
-        return [self._root.join(path, forceDirectory=False) for path in self.created]
+        return [
+            place if isinstance(place, ResourcePath) else ResourcePath(place, forceDirectory=False)
+            for place in self.mover.written
+        ]
 
     def delete_sources(self) -> None:
         """Delete the sources of ``move`` transfers (called once records are committed)."""
@@ -320,4 +307,15 @@ class IngestRun:
                     uri.remove()
 
 
-_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP}
+def _ingest_error(root: ResourcePath) -> Callable[[Place, Place, str, BaseException], Exception]:
+    def describe(source: Place, target: Place, mode: str, exc: BaseException) -> Exception:
+        if target_taken(exc, target):
+            return DatasetAlreadyStoredError(
+                f"Cannot ingest {source}: {target} appeared under {root} while ingesting. "
+                "Nothing was ingested; remove it or ingest into another run."
+            )
+        return IngestFileError(
+            f"Cannot {mode} {source} to {target} under {root}: {exc}. Nothing was ingested."
+        )
+
+    return describe
