@@ -22,6 +22,7 @@ from __future__ import annotations
 __all__ = ["RegistryManagers"]
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
@@ -38,6 +39,8 @@ from .opaque import OpaqueTableManager
 
 if TYPE_CHECKING:
     from ..dimensions import DimensionUniverse
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,4 +137,34 @@ class RegistryManagers:
                 "or was made by an incompatible program."
             )
         dimensions = DimensionRecordManager.open(db, attributes)
-        return cls._build(db, attributes, tables, dimensions)
+        managers = cls._build(db, attributes, tables, dimensions)
+        if db.is_writeable():
+            managers._upgrade_patch_versions()
+        return managers
+
+    def _upgrade_patch_versions(self) -> None:
+        """Bring a repository of older patch versions up to this code's.
+
+        A patch version changes when only indexes are added, so the upgrade
+        creates the indexes the repository lacks, on the static tables and on
+        every dataset type's tag and calibration tables, then stores the new
+        versions. It runs once, at the first writeable open by newer code; a
+        read-only open works without it (the indexes only make things faster).
+        """
+        stored = self.attributes.stored_versions()
+        outdated = [m for m in self.managers if stored[m.short_name] < m.schema_version]
+        if not outdated:
+            return
+        self.dataset_types._read_all()  # declares every dataset type's tables
+        created = self.db.create_missing_indexes(self.db.metadata.tables.values())
+        for manager in outdated:
+            self.attributes.set(
+                f"version:{manager.short_name}", str(manager.schema_version), force=True
+            )
+        _LOG.info(
+            "Upgraded the registry schema of %s to %s, creating %d missing indexes%s.",
+            self.db.display_url,
+            ", ".join(f"{m.short_name} {m.schema_version}" for m in outdated),
+            len(created),
+            f" ({', '.join(created)})" if created else "",
+        )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 __all__ = ["AttributeTests"]
 
+from typing import Any
+
 import pytest
+import sqlalchemy as sa
 
 from ..errors import ConflictingDefinitionError, IncompatibleSchemaVersionError, RegistryError
 from ..registry import CollectionManager, RegistryManagers, VersionTuple
@@ -112,3 +115,63 @@ class AttributeTests(RegistryFixtures):
     def test_bad_version_strings(self, text: str) -> None:
         with pytest.raises(ValueError, match=r"major\.minor\.patch"):
             VersionTuple.fromString(text)
+
+    def test_older_patch_version_gets_missing_indexes_on_writeable_open(
+        self, managers: RegistryManagers
+    ) -> None:
+        from .._dataset_type import DatasetType
+
+        universe = managers.dimensions.universe
+        managers.dataset_types.register(
+            DatasetType("raw", ["instrument", "detector"], "StructuredDataDict", universe=universe)
+        )
+        db = managers.db
+        record = managers.dataset_types.record("raw")
+        dropped = [
+            index
+            for table in (db.metadata.tables[_qualified(db, "dataset_location")], record.tags)
+            for index in table.indexes
+        ]
+        assert dropped, "the tables these repositories lacked have indexes declared"
+
+        def drop() -> None:
+            with db.transaction(write=True) as connection:
+                for index in dropped:
+                    index.drop(connection)
+
+        db.run(drop, write=True)
+        for short_name in ("datastores", "dataset_types"):
+            code = managers.attributes.stored_versions()[short_name]
+            older = VersionTuple(code.major, code.minor, code.patch - 1)
+            managers.attributes.set(f"version:{short_name}", str(older), force=True)
+
+        # A read-only open changes nothing.
+        RegistryManagers.open(reopen(db, writeable=False))
+        assert not _index_names(db, dropped) & {i.name for i in dropped}
+        # A writeable open creates them and stores the code's versions.
+        opened = RegistryManagers.open(reopen(db))
+        assert {i.name for i in dropped} <= _index_names(opened.db, dropped)
+        stored = opened.attributes.stored_versions()
+        for manager in RegistryManagers.managers:
+            assert stored[manager.short_name] == manager.schema_version
+        # Once upgraded, opening again does nothing more.
+        RegistryManagers.open(reopen(db))
+
+
+def _qualified(db: Database, name: str) -> str:
+    return f"{db.namespace}.{name}" if db.namespace else name
+
+
+def _index_names(db: Database, indexes: list[Any]) -> set[str]:
+    tables = {index.table.name for index in indexes}
+
+    def read() -> set[str]:
+        with db.transaction() as connection:
+            inspector = sa.inspect(connection)
+            return {
+                str(found["name"])
+                for table in tables
+                for found in inspector.get_indexes(table, schema=db.namespace)
+            }
+
+    return db.run(read)

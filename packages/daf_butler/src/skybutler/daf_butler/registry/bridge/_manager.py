@@ -174,7 +174,7 @@ class DatastoreBridgeManager(VersionedManager):
     """
 
     short_name: ClassVar[str] = "datastores"
-    schema_version: ClassVar[VersionTuple] = VersionTuple(0, 2, 1)
+    schema_version: ClassVar[VersionTuple] = VersionTuple(0, 2, 2)
 
     def __init__(self, db: Database, tables: Mapping[str, sa.Table]) -> None:
         self._db = db

@@ -12,7 +12,7 @@ from __future__ import annotations
 __all__ = ["DatabaseSchema"]
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -168,6 +168,40 @@ class DatabaseSchema(DatabaseCore):
 
         self.run(create, write=True)
         return tables
+
+    def create_missing_indexes(self, tables: Iterable[sa.Table]) -> list[str]:
+        """Create the indexes declared on ``tables`` that the database lacks, in one transaction.
+
+        For repositories made before an index was added to a table's spec.
+        Safe when several processes do it at once (the schema lock).
+
+        Returns
+        -------
+        created
+            Names of the indexes created.
+        """
+        wanted = list(tables)
+
+        def create() -> list[str]:
+            connection = self._frame_connection()
+            self._lock_schema(connection)
+            inspector = sa.inspect(connection)
+            existing = set(inspector.get_table_names(schema=self._namespace))
+            created: list[str] = []
+            for table in wanted:
+                if table.name not in existing:
+                    continue  # declared for reading, never created: nothing to index
+                present = {
+                    index["name"]
+                    for index in inspector.get_indexes(table.name, schema=self._namespace)
+                }
+                for index in sorted(table.indexes, key=lambda i: str(i.name)):
+                    if index.name not in present:
+                        index.create(connection)
+                        created.append(str(index.name))
+            return created
+
+        return self.run(create, write=True)
 
     def get_existing_tables(self, specs: Mapping[str, TableSpec]) -> dict[str, sa.Table]:
         """Declare tables and return those that exist in the database (others are left out)."""

@@ -109,7 +109,7 @@ class DatasetTypeManager(VersionedManager):
     """
 
     short_name: ClassVar[str] = "dataset_types"
-    schema_version: ClassVar[VersionTuple] = VersionTuple(1, 0, 0)
+    schema_version: ClassVar[VersionTuple] = VersionTuple(1, 0, 1)
 
     def __init__(
         self,
