@@ -38,7 +38,7 @@ def row(ref: DatasetRef, component: str = "__NULL_STRING__") -> dict[str, Any]:
 def test_versions_are_recorded(sqlite_managers: RegistryManagers) -> None:
     stored = sqlite_managers.attributes.stored_versions()
     assert str(stored["opaque"]) == "0.2.0"
-    assert str(stored["datastores"]) == "0.2.1"
+    assert str(stored["datastores"]) == "0.2.2"  # 0.2.2: dataset_location indexed by dataset_id
 
 
 def test_records_locations_and_trash(

@@ -40,6 +40,7 @@ from skybutler.resources import ResourceError, ResourcePath
 
 from ... import _progress as progress
 from ...errors import DatasetAlreadyStoredError, RepoTransferError
+from ._put import CREATE_NEW
 
 TRANSFER_MODES = ("auto", "copy", "move", "link", "symlink", "relsymlink", "hardlink", "direct")
 """Transfer modes of ``Butler.export`` and ``Butler.import_`` (and `None`)."""
@@ -55,7 +56,6 @@ _PARALLEL_MIN = 64
 """Fewer local files than this are not worth starting threads for."""
 _NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP}
 """Errors of `os.link` that mean "this file system cannot link here", not a failure."""
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def is_absolute_path(path: str) -> bool:
@@ -94,7 +94,7 @@ def copy_local(source: str, target: str) -> int:
     """
     fd_in = os.open(source, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        fd_out = os.open(target, _CREATE, 0o666)
+        fd_out = os.open(target, CREATE_NEW, 0o666)
         size = 0
         try:
             while block := os.read(fd_in, _BLOCK):

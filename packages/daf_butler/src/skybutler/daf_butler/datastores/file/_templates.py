@@ -161,7 +161,7 @@ class FileTemplate:
             )
         parts: list[str] = []
         for field, alternatives in self._plan(ref.datasetType.dimensions):
-            value = self._value(ref, component, field, alternatives)
+            value = self._value(ref, component, field, alternatives) if alternatives else _MISSING
             if value is _MISSING:
                 if not field.optional:
                     raise FileTemplateError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 __all__ = ["bulk_delete", "bulk_insert", "integrity_errors", "uuid_encoder"]
 
+import functools
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -62,20 +63,25 @@ def bulk_insert(
     if not rows:
         return
     with db.transaction(write=True) as connection:
-        preparer = connection.dialect.identifier_preparer
-        target = preparer.format_table(table)
-        names = ", ".join(preparer.quote(column) for column in columns)
         driver = connection.connection.driver_connection
+        statement = _insert_text(connection.dialect, table, tuple(columns))
         if db.dialect_name == "postgresql":
-            statement = f"COPY {target} ({names}) FROM STDIN"
             with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
                 for row in rows:
                     copy.write_row(row)
         else:
-            marks = ", ".join("?" for _ in columns)
-            driver.executemany(  # type: ignore[union-attr]
-                f"INSERT INTO {target} ({names}) VALUES ({marks})", rows
-            )
+            driver.executemany(statement, rows)  # type: ignore[union-attr]
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_text(dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]) -> str:
+    """Return the driver statement inserting ``columns`` (made once: a put inserts twice)."""
+    preparer = dialect.identifier_preparer
+    target = preparer.format_table(table)
+    names = ", ".join(preparer.quote(column) for column in columns)
+    if dialect.name == "postgresql":
+        return f"COPY {target} ({names}) FROM STDIN"
+    return f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 _PG_DELETE_CHUNK = 50_000
