@@ -83,7 +83,7 @@ def test_a_missing_source_is_named(tmp_path: Path) -> None:
     targets = _targets(tmp_path, 80, 8)
     os.unlink(sources[42])
     mover = FileMover()
-    with pytest.raises(RepoTransferError, match="42.txt"):
+    with pytest.raises(RepoTransferError, match=r"42\.txt"):
         mover.transfer_many(list(zip(sources, targets, strict=True)), "copy")
     mover.undo()
     assert _files_under(tmp_path / "root") == set()

@@ -19,6 +19,7 @@ from ._elements import (
 )
 from ._group import DimensionGroup
 from ._named import NamedValueAbstractSet, SortedSequenceSet
+from ._record_containers import DimensionRecordSet, DimensionRecordTable
 from ._records import DimensionRecord
 from ._schema import DimensionRecordSchema
 from ._topology import (
@@ -45,6 +46,8 @@ __all__ = [
     "DimensionGroup",
     "DimensionRecord",
     "DimensionRecordSchema",
+    "DimensionRecordSet",
+    "DimensionRecordTable",
     "DimensionUniverse",
     "GovernorDimension",
     "NamedValueAbstractSet",

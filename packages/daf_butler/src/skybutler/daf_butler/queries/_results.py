@@ -15,12 +15,20 @@ __all__ = [
 ]
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, Self
 
 from .._dataset_ref import DatasetRef
 from .._dataset_type import DatasetType
-from ..dimensions import DataCoordinate, DimensionGroup, DimensionRecord
+from ..dimensions import (
+    DataCoordinate,
+    DimensionGroup,
+    DimensionRecord,
+    DimensionRecordSet,
+    DimensionRecordTable,
+)
+from ..errors import InvalidQueryError
 from ._driver import QueryDriver
 from ._explain import explain_no_results
 from ._spec import QuerySpec
@@ -174,3 +182,25 @@ class DimensionRecordQueryResults(QueryResultsBase):
     def __iter__(self) -> Iterator[DimensionRecord]:
         driver = self._driver
         return driver.records(driver.plan(self._spec))
+
+    def _pages(self, page_size: int) -> Iterator[list[DimensionRecord]]:
+        if page_size < 1:
+            raise InvalidQueryError(f"A page holds at least one record (page_size={page_size}).")
+        rows = iter(self)
+        while page := list(itertools.islice(rows, page_size)):
+            yield page
+
+    def iter_table_pages(self, page_size: int = 50_000) -> Iterator[DimensionRecordTable]:
+        """Yield the records as tables of at most ``page_size`` rows each, in result order.
+
+        One query streams under all the pages: only a page is in memory at a time.
+        """
+        universe = self._driver.universe
+        for page in self._pages(page_size):
+            yield DimensionRecordTable(self.element, page, universe=universe)
+
+    def iter_set_pages(self, page_size: int = 50_000) -> Iterator[DimensionRecordSet]:
+        """Yield the records as sets of at most ``page_size`` records each."""
+        universe = self._driver.universe
+        for page in self._pages(page_size):
+            yield DimensionRecordSet(self.element, page, universe=universe)
