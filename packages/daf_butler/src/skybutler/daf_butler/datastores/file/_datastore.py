@@ -37,6 +37,7 @@ from .._base import DatasetRefURIs, Datastore
 from .._records import DatastoreRecordStore, InMemoryRecordStore, StoredFileInfo
 from ._cache import DatastoreCacheManager
 from ._composites import CompositesMap
+from ._deleting import delete_paths
 from ._get import FileReader
 from ._journal import WriteJournal, pending_paths, recover_journals
 from ._put import FileWriter
@@ -50,11 +51,7 @@ if TYPE_CHECKING:
     from ...transfers import FileDataset
 
 _RECORD_CACHE_LIMIT = 200_000
-_THREADED_DELETES = 64
 _TRASH_AREA_FILES = 1_000
-_DELETE_THREADS = 16
-_BAR_SHARES = 32
-"""With progress bars on, each deleting thread gets this many shares (the bar moves by share)."""
 
 
 def _as_refs(refs: DatasetRef | Iterable[DatasetRef]) -> list[DatasetRef]:
@@ -510,7 +507,7 @@ class FileDatastore(Datastore):
             doomed = zips_to_delete(self._store, doomed)
         failed: set[str] = set()
         if not self._move_to_trash_area(doomed):
-            failed = self._delete_paths(doomed, ignore_errors)
+            failed = delete_paths(self.root, self._writer.uri, doomed, ignore_errors)
         done = [i for i, paths in trashed.items() if not failed.intersection(paths)]
         self._store.remove(done)
         if area is not None and os.path.isdir(area.directory):
@@ -555,53 +552,6 @@ class FileDatastore(Datastore):
         except OSError:
             return False
         return True
-
-    def _delete_paths(self, paths: Iterable[str], ignore_errors: bool) -> set[str]:
-        """Delete files under the root; return those that could not be deleted.
-
-        Deletions run on several threads: each waits on the file system (on
-        some disks several milliseconds a file), not on Python.
-        """
-        local_root = self.root.ospath if self.root.isLocal else None
-
-        def delete(path: str) -> str | None:
-            try:
-                if local_root is not None:
-                    os.unlink(os.path.join(local_root, path))
-                else:
-                    self._writer.uri(path).remove()
-            except FileNotFoundError:
-                pass
-            except (OSError, ResourceError) as exc:
-                if not ignore_errors:
-                    raise DatastoreUnavailableError(
-                        f"Cannot delete {path} under {self.root}: {exc}. Fix the permissions or "
-                        "the connection and call emptyTrash again."
-                    ) from exc
-                return path
-            return None
-
-        def delete_all(chunk: Iterable[str]) -> list[str]:
-            return [path for path in chunk if delete(path) is not None]
-
-        wanted = sorted(paths)
-        if len(wanted) < _THREADED_DELETES:
-            return set(delete_all(progress.iterate(wanted, desc="Deleting files")))
-        from concurrent.futures import ThreadPoolExecutor
-
-        # One task per thread, each a share of the files: no per-file futures. A bar counts
-        # finished tasks, so with bars on the files are cut into more (smaller) shares.
-        shares = _DELETE_THREADS * (_BAR_SHARES if progress.is_enabled() else 1)
-        chunks = [wanted[i::shares] for i in range(shares)]
-        failed: set[str] = set()
-        with (
-            ThreadPoolExecutor(_DELETE_THREADS) as pool,
-            progress.bar(desc="Deleting files", total=len(wanted)) as bar,
-        ):
-            for chunk, not_deleted in zip(chunks, pool.map(delete_all, chunks), strict=True):
-                failed.update(not_deleted)
-                bar.update(len(chunk))
-        return failed
 
     def forget(self, refs: Iterable[DatasetRef]) -> None:
         ids = [ref.id for ref in refs]
