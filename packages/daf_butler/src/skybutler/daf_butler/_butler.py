@@ -398,16 +398,13 @@ class Butler:
         items.update(kwargs)
         universe = self.dimensions
 
+        from .queries._query import by_alternate_key
+
         def looked_up(key: str, value: Any) -> bool:
             if "." in key:
                 return True
             dimension = universe.dimensions.get(key)
-            return (
-                dimension is not None
-                and isinstance(value, str)
-                and dimension.primaryKey.pytype is int
-                and bool(dimension.alternateKeys)
-            )
+            return dimension is not None and by_alternate_key(dimension, value)
 
         if not any(looked_up(key, value) for key, value in items.items()):
             return items
