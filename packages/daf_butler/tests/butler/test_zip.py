@@ -374,3 +374,42 @@ def test_retrieve_artifacts_of_zip_members(
     assert not list(out.rglob("*.zip"))
     if preserve_path:
         assert all(Path(u.ospath).parent.parent.name == "zips" for u in written)
+
+
+def _zips(butler: Butler) -> list[Path]:
+    return sorted(Path(butler.datastore.root.ospath, "zips").glob("*.zip"))
+
+
+def test_writer_killed_after_the_copy_leaves_no_zip(
+    source: Butler, target: Butler, tmp_path: Path
+) -> None:
+    import os
+
+    path = _zip(source, tmp_path)
+    root = target.datastore.root.ospath
+    pid = os.fork()
+    if pid == 0:  # the writer: killed once the Zip is copied, before any record is stored
+        try:
+            target.datastore._store.add = lambda *_: os._exit(0)  # type: ignore[method-assign]
+            target.ingest_zip(path, transfer="copy")
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(_zips(target)) == 1  # the copy it made
+    reopened = Butler(root, writeable=True)
+    assert _zips(reopened) == []
+    assert not _refs(reopened)
+
+
+def test_recovery_keeps_a_committed_zip(source: Butler, target: Butler, tmp_path: Path) -> None:
+    refs = target.ingest_zip(_zip(source, tmp_path), transfer="copy")
+    (stored,) = _zips(target)
+    # A dead writer's journal naming the Zip of a dataset whose record was committed.
+    journals = Path(target.datastore.root.ospath, ".skybutler-journal")
+    journals.mkdir(exist_ok=True)
+    entry = {"batch": "0", "files": [[str(refs[0].id), f"zips/{stored.name}"]]}
+    (journals / "999999-dead.jsonl").write_text(json.dumps(entry) + "\n")
+    reopened = Butler(target.datastore.root.ospath, writeable=True)
+    assert _zips(reopened) == [stored]
+    assert reopened.get(refs[0]) == source.get(refs[0])

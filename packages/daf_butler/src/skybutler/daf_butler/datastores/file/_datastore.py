@@ -165,7 +165,11 @@ class FileDatastore(Datastore):
             return 0
 
         def recorded(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-            return {k: [i.path for i in v] for k, v in self._store.fetch(ids).items()}
+            # A record of a Zip member names the Zip (journalled by its own path).
+            return {
+                k: [i.path.partition("#zip-path=")[0] for i in v]
+                for k, v in self._store.fetch(ids).items()
+            }
 
         return recover_journals(self.root.ospath, recorded)
 
@@ -596,7 +600,11 @@ class FileDatastore(Datastore):
                 infos.append(info)
             if ref.id in source_infos:
                 copied.append(ref)
-        batch = self._journal_begin((i.dataset_id, i.path) for i in infos if i.path in copies)
+        batch = self._journal_begin(
+            (i.dataset_id, path)
+            for i in infos
+            if (path := i.path.partition("#zip-path=")[0]) in copies
+        )
         written: list[ResourcePath] = []
         try:
             for path, source_uri in progress.iterate(

@@ -255,6 +255,7 @@ def store_zip(
         The Zip cannot be transferred.
     """
     created: list[ResourcePath] = []
+    batch: str | None = None
     if transfer == "direct":
         zip_path = str(source)
     else:
@@ -262,10 +263,15 @@ def store_zip(
         target = datastore.root.join(zip_path, forceDirectory=False)
         mode = "copy" if transfer in ("auto", "move", None) else transfer
         if not target.exists():
+            # Journalled like any file: a writer killed before the commit leaves no Zip.
+            batch = datastore._journal_begin([(infos[0].dataset_id, zip_path)] if infos else [])
             try:
                 target.dirname().mkdir()
                 target.transfer_from(source, transfer=mode)
             except (OSError, ResourceError) as exc:
+                datastore._journal_resolve(batch, stored=False)
+                with contextlib.suppress(OSError, ResourceError):
+                    target.remove()  # a partial copy
                 raise IngestFileError(
                     f"Cannot {mode} the Zip {source} to {target}: {exc}. Nothing was ingested."
                 ) from exc
@@ -286,7 +292,9 @@ def store_zip(
         datastore._store.add(stored)
     except BaseException:
         datastore._delete(created)
+        datastore._journal_resolve(batch, stored=False)
         raise
+    datastore._journal_resolve(batch, stored=True)
     if transfer == "move":
         datastore._store.when_resolved(
             lambda committed: source.remove() if committed and source.exists() else None
