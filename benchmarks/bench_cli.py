@@ -5,8 +5,10 @@ several runs of the installed console script in a subprocess. Two set-ups:
 "cached bytecode" is a normal installation (pip and ``uv sync
 --compile-bytecode`` compile ``.pyc`` files; here they go to a temporary
 ``PYTHONPYCACHEPREFIX`` so the shared environment is left alone), and
-"no bytecode" is this machine's default ``PYTHONDONTWRITEBYTECODE=1``, where
-every module is compiled at every start.
+"as installed" is this machine's default ``PYTHONDONTWRITEBYTECODE=1`` with
+the bytecode ``dev.py`` compiled into the environment and the workspace
+sources (without it, every start would compile every module it imports:
+about 0.8 s for ``query-collections``).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def main() -> None:
         cached = {**os.environ, "PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache")}
         cached.pop("PYTHONDONTWRITEBYTECODE", None)
         uncached = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        for label, env in (("cached bytecode", cached), ("no bytecode", uncached)):
+        for label, env in (("cached bytecode", cached), ("as installed", uncached)):
             report_both(f"python -c pass ({label})", [sys.executable, "-c", "pass"], env, None)
             report_both(f"butler --help ({label})", [str(BUTLER), "--help"], env, 0.15)
             report_both(
