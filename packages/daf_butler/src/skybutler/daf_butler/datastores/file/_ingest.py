@@ -21,6 +21,7 @@ __all__ = ["TRANSFER_MODES", "IngestPlan", "IngestRun", "formatter_name", "plan_
 import contextlib
 import dataclasses
 import os
+import stat
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -88,12 +89,14 @@ def _source(path: Any, directory: ResourcePath | None) -> ResourcePath:
     return ResourcePath(text, forceDirectory=False)
 
 
-def _inside(root: ResourcePath, source: ResourcePath) -> str | None:
-    """Return the path of ``source`` relative to ``root``, or `None` if outside it."""
-    if root.isLocal and source.isLocal:
-        base = os.path.abspath(root.ospath)
+def _inside(root: ResourcePath, base: str | None, source: ResourcePath) -> str | None:
+    """Return the path of ``source`` relative to ``root``, or `None` if outside it.
+
+    ``base`` is the root's absolute local path ending in ``/`` (`None` if remote).
+    """
+    if base is not None and source.isLocal:
         full = os.path.abspath(source.ospath)
-        return os.path.relpath(full, base) if full.startswith(base.rstrip("/") + "/") else None
+        return full[len(base) :] if full.startswith(base) else None
     return source.relative_to(root)
 
 
@@ -107,8 +110,9 @@ def _check_readable(source: ResourcePath, dataset: Any) -> None:
                 f"Cannot ingest {dataset}: the file {where} does not exist. Check the path "
                 "(relative paths are taken from the current directory); nothing was ingested."
             ) from None
-        if not os.path.isfile(where) or not os.access(where, os.R_OK):
-            what = "is not a regular file" if not os.path.isfile(where) else "cannot be read"
+        regular = stat.S_ISREG(status.st_mode)
+        if not regular or not os.access(where, os.R_OK):
+            what = "is not a regular file" if not regular else "cannot be read"
             raise IngestFileError(
                 f"Cannot ingest {dataset}: {where} {what} (mode {oct(status.st_mode)}). Fix its "
                 "permissions or the path; nothing was ingested."
@@ -143,6 +147,7 @@ def plan_ingest(
             f"Unknown transfer mode {transfer!r}; use one of {list(TRANSFER_MODES)} or None."
         )
     root = datastore.root
+    base = os.path.abspath(root.ospath).rstrip("/") + "/" if root.isLocal else None
     plans: list[IngestPlan] = []
     destinations: dict[str, Any] = {}
     for dataset in datasets:
@@ -159,7 +164,7 @@ def plan_ingest(
             formatter = formatter_name(dataset.formatter)
         else:
             formatter = datastore.formatterFactory.lookup(ref).name
-        inside = _inside(root, source) if transfer in (None, "auto") else None
+        inside = _inside(root, base, source) if transfer in (None, "auto") else None
         if inside is not None:
             plans.append(IngestPlan(source, dataset.refs, formatter, inside, None))
             continue

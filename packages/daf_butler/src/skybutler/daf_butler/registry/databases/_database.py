@@ -509,16 +509,14 @@ class _DriverInsert:
     def parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
         """Return the driver's parameters of each row."""
         pairs = tuple(zip(self.names, self.processors, strict=True))
-        converted = [
-            [
-                (name, row[name] if p is None or row[name] is None else p(row[name]))
-                for name, p in pairs
-            ]
-            for row in rows
-        ]
+
+        def value(row: dict[str, Any], name: str, process: Callable[[Any], Any] | None) -> Any:
+            given = row[name]
+            return given if process is None or given is None else process(given)
+
         if self.positional:
-            return [tuple(value for _, value in items) for items in converted]
-        return [dict(items) for items in converted]
+            return [tuple([value(row, n, p) for n, p in pairs]) for row in rows]
+        return [{n: value(row, n, p) for n, p in pairs} for row in rows]
 
 
 def _group_by_columns(rows: list[dict[str, Any]]) -> list[list[int]]:
