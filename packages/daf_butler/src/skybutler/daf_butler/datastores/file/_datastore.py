@@ -164,12 +164,11 @@ class FileDatastore(Datastore):
         if self._journal is None:
             return 0
 
+        from ._zip import stored_file
+
         def recorded(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
             # A record of a Zip member names the Zip (journalled by its own path).
-            return {
-                k: [i.path.partition("#zip-path=")[0] for i in v]
-                for k, v in self._store.fetch(ids).items()
-            }
+            return {k: [stored_file(i.path) for i in v] for k, v in self._store.fetch(ids).items()}
 
         return recover_journals(self.root.ospath, recorded)
 
@@ -600,10 +599,10 @@ class FileDatastore(Datastore):
                 infos.append(info)
             if ref.id in source_infos:
                 copied.append(ref)
+        from ._zip import stored_file
+
         batch = self._journal_begin(
-            (i.dataset_id, path)
-            for i in infos
-            if (path := i.path.partition("#zip-path=")[0]) in copies
+            (i.dataset_id, path) for i in infos if (path := stored_file(i.path)) in copies
         )
         written: list[ResourcePath] = []
         try:

@@ -27,6 +27,7 @@ __all__ = [
     "Place",
     "check_mode",
     "is_absolute_path",
+    "place_uri",
     "target_taken",
 ]
 
@@ -80,7 +81,8 @@ def target_taken(exc: BaseException, target: Place) -> bool:
     return exc.filename is None or os.fspath(exc.filename) == _local_path(target)
 
 
-def _uri(place: Place) -> ResourcePath:
+def place_uri(place: Place) -> ResourcePath:
+    """Return a place as a `ResourcePath`."""
     return ResourcePath(place, forceDirectory=False) if isinstance(place, str) else place
 
 
@@ -208,7 +210,7 @@ class FileMover:
         self, pairs: list[tuple[Place, Place]], mode: str, bar: progress.ProgressBar
     ) -> None:
         def one(pair: tuple[Place, Place]) -> BaseException | None:
-            source, target = _uri(pair[0]), _uri(pair[1])
+            source, target = place_uri(pair[0]), place_uri(pair[1])
             try:
                 if target.exists():
                     raise FileExistsError(target.geturl())
@@ -284,7 +286,7 @@ class FileMover:
                 if local is not None:
                     os.unlink(local)
                 else:
-                    _uri(place).remove()
+                    place_uri(place).remove()
         self.written.clear()
 
 

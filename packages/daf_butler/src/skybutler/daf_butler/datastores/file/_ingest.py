@@ -35,7 +35,7 @@ from ...errors import (
 )
 from ...formatters import FORMATTERS, Formatter
 from .._records import StoredFileInfo
-from ._file_copy import TRANSFER_MODES, FileMover, Place, target_taken
+from ._file_copy import TRANSFER_MODES, FileMover, Place, place_uri, target_taken
 from ._put import checksum_file
 
 if TYPE_CHECKING:
@@ -297,10 +297,7 @@ class IngestRun:
 
     def created_uris(self) -> list[ResourcePath]:
         """Return the URIs of the files made under the root."""
-        return [
-            place if isinstance(place, ResourcePath) else ResourcePath(place, forceDirectory=False)
-            for place in self.mover.written
-        ]
+        return [place_uri(place) for place in self.mover.written]
 
     def delete_sources(self) -> None:
         """Delete the sources of ``move`` transfers (called once records are committed)."""

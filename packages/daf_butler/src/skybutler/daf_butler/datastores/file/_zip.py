@@ -19,6 +19,7 @@ __all__ = [
     "read_member",
     "split_zip_path",
     "store_zip",
+    "stored_file",
     "zips_to_delete",
 ]
 
@@ -54,6 +55,11 @@ def split_zip_path(path: str) -> tuple[str, str] | None:
     """Return ``(zip path, member)`` for a record path into a Zip, else `None`."""
     head, sep, member = path.partition(ZIP_FRAGMENT)
     return (head, member) if sep else None
+
+
+def stored_file(path: str) -> str:
+    """Return the path of the file a record path names: the Zip's for a member, else itself."""
+    return path.partition(ZIP_FRAGMENT)[0]
 
 
 def _zip_uri(root: ResourcePath, zip_path: str) -> ResourcePath:
