@@ -89,22 +89,23 @@ def iterate(
     return _drawn(iterable, desc, total, stream)
 
 
-def _min_steps(total: int | None) -> int:
-    return max(1, total // _REDRAWS) if total else 1
-
-
-def _drawn(iterable: Iterable[_T], desc: str, total: int | None, stream: TextIO) -> Iterator[_T]:
+def _click_bar(iterable: Iterable[_T] | None, desc: str, total: int | None, stream: TextIO) -> Any:
+    """Return click's bar; position and percentage shown when the total is known."""
     import click
 
-    with click.progressbar(
+    return click.progressbar(
         iterable,
         length=total,
         label=desc,
         file=stream,
         show_pos=total is not None,
         show_percent=total is not None,
-        update_min_steps=_min_steps(total),
-    ) as drawn:
+        update_min_steps=max(1, total // _REDRAWS) if total else 1,
+    )
+
+
+def _drawn(iterable: Iterable[_T], desc: str, total: int | None, stream: TextIO) -> Iterator[_T]:
+    with _click_bar(iterable, desc, total, stream) as drawn:
         yield from drawn
 
 
@@ -148,16 +149,7 @@ class _ClickBar:
     """A bar drawn by click on a terminal."""
 
     def __init__(self, desc: str, total: int, stream: TextIO) -> None:
-        import click
-
-        self._bar: Any = click.progressbar(
-            length=total,
-            label=desc,
-            file=stream,
-            show_pos=True,
-            show_percent=True,
-            update_min_steps=_min_steps(total),
-        )
+        self._bar: Any = _click_bar(None, desc, total, stream)
 
     def update(self, n: int = 1) -> None:
         self._bar.update(n)
