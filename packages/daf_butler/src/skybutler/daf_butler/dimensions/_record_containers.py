@@ -38,12 +38,12 @@ def _element(
     return element
 
 
-def _key(element: DimensionElement, record: DimensionRecord) -> tuple[Any, ...]:
+def _check_element(element: DimensionElement, record: DimensionRecord, container: str) -> None:
     if record.definition.name != element.name:
         raise DimensionValueError(
-            f"A {record.definition.name} record cannot join a container of {element.name} records."
+            f"A {record.definition.name} record cannot join a {container} of {element.name} "
+            "records."
         )
-    return record.dataId.required_values
 
 
 class DimensionRecordSet:
@@ -141,7 +141,8 @@ class DimensionRecordSet:
         DimensionValueError
             The record is of another element, or conflicts and ``replace`` is false.
         """
-        key = _key(self._element, record)
+        _check_element(self._element, record, "container")
+        key = record.dataId.required_values
         present = self._by_key.get(key)
         if present is not None and not replace and present != record:
             raise DimensionValueError(
@@ -250,11 +251,7 @@ class DimensionRecordTable:
         """
         columns = [self._columns[name] for name in self._names]
         for record in records:
-            if record.definition.name != self._element.name:
-                raise DimensionValueError(
-                    f"A {record.definition.name} record cannot join a table of "
-                    f"{self._element.name} records."
-                )
+            _check_element(self._element, record, "table")
             for name, column in zip(self._names, columns, strict=True):
                 column.append(getattr(record, name))
 
