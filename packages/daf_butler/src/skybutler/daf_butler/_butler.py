@@ -398,13 +398,11 @@ class Butler:
         items.update(kwargs)
         universe = self.dimensions
 
-        from .queries._query import by_alternate_key
-
         def looked_up(key: str, value: Any) -> bool:
             if "." in key:
                 return True
             dimension = universe.dimensions.get(key)
-            return dimension is not None and by_alternate_key(dimension, value)
+            return dimension is not None and dimension.names_by_alternate_key(value)
 
         if not any(looked_up(key, value) for key, value in items.items()):
             return items

@@ -247,6 +247,14 @@ class Dimension(DimensionElement):
         """The column other elements use to refer to this dimension (named after it)."""
         return self._keys[0].renamed(self._name, doc=f"Key of the {self._name} dimension.")
 
+    def names_by_alternate_key(self, value: Any) -> bool:
+        """Return whether ``value`` names a value of this dimension by an alternate key.
+
+        That is a string given for a dimension whose primary key is an integer
+        and which has alternate keys (``detector='S11'``).
+        """
+        return isinstance(value, str) and self._keys[0].pytype is int and len(self._keys) > 1
+
 
 class DatabaseDimension(Dimension):
     """A dimension whose records live in the database."""

@@ -9,13 +9,17 @@ formatters through the ``skybutler.butler.formatters`` entry-point group.
 rules of `LookupTable`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._base import Formatter, ReadRequest, build_pytype
 from ._factory import FORMATTERS, FormatterChoice, FormatterFactory
-from ._fits import FitsFormatter
 from ._lookup import LookupTable, lookup_keys
-from ._parquet import ParquetFormatter
 from ._plain import JsonFormatter, NumpyFormatter, PickleFormatter, YamlFormatter
 from ._plugins import PluginTable
+
+if TYPE_CHECKING:
+    from ._fits import FitsFormatter
+    from ._parquet import ParquetFormatter
 
 __all__ = [
     "FORMATTERS",
@@ -34,3 +38,12 @@ __all__ = [
     "build_pytype",
     "lookup_keys",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The FITS and Parquet formatters import numpy, astropy or pyarrow: a process
+    # that writes only JSON or YAML should not pay for those imports (numpy alone
+    # is 0.13 s), so they are loaded at first use.
+    if name in ("FitsFormatter", "ParquetFormatter"):
+        return FORMATTERS.load(name.removesuffix("Formatter").lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

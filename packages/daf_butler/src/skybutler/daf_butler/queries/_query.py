@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from .._dataset_type import DatasetType
 from ..dimensions import (
     DataCoordinate,
-    Dimension,
     DimensionElement,
     DimensionGroup,
 )
@@ -301,19 +300,6 @@ def _governors(registry: Registry, data_id: Mapping[str, Any]) -> dict[str, list
     return {name: [value] for name, value in data_id.items() if name in governors}
 
 
-def by_alternate_key(dimension: Dimension, value: Any) -> bool:
-    """Return whether ``value`` names a value of ``dimension`` by an alternate key.
-
-    That is a string given for a dimension whose primary key is an integer
-    and which has alternate keys (``detector='S11'``).
-    """
-    return (
-        isinstance(value, str)
-        and dimension.primaryKey.pytype is int
-        and bool(dimension.alternateKeys)
-    )
-
-
 def normalize_data_id(
     registry: Registry,
     data_id: DataCoordinate | Mapping[str, Any] | None,
@@ -346,7 +332,7 @@ def normalize_data_id(
                 f"Unknown dimension {key!r} in data ID." + suggest(key, universe.dimensions.names)
             )
         expected = dimension.primaryKey.pytype
-        if by_alternate_key(dimension, value):
+        if dimension.names_by_alternate_key(value):
             names = dimension.alternateKeys.names
             alternates = " OR ".join(f"{key}.{n} = :_alt_{len(where)}" for n in names)
             where.append((f"({alternates})", {f"_alt_{len(where)}": value}))
