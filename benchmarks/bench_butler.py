@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import once, per_call, report
+from _timing import once, per_call, report, settle_file_system
 
 from skybutler.daf_butler import Butler, DatasetRef, DatasetType
 
@@ -62,14 +61,11 @@ def main() -> None:
             )
 
         def put_round(k: int) -> float:
-            # Earlier writes flushed first: on this project's VM, file creations made
-            # while the kernel writes back earlier data cost up to ten times more.
-            os.sync()
+            settle_file_system(tmp)
             with Butler(root, run=f"bench/run{k}") as writer:
                 return once(functools.partial(put_each, writer))
 
-        # Best of three rounds (each into a new run), like the figures below: the disk here
-        # makes single file creations vary tenfold from one moment to the next.
+        # Best of three rounds (each into a new run), like the figures below.
         put_time = min(put_round(k) for k in range(PUT_ROUNDS))
         report(f"put, one call per dataset ({n:,}, best of {PUT_ROUNDS})", put_time / n, 0.5e-3)
         refs = rounds[0]

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 from _repo_setup import add_camera, data_ids
-from _timing import once, report
+from _timing import once, report, settle_file_system
 
 from skybutler.daf_butler import Butler, DatasetType
 
@@ -64,11 +64,13 @@ def run(make_db: Callable[[], str | None], label: str, n: int, tmp: Path, transf
         with source.export(directory=str(out), transfer=transfer) as context:
             context.saveDatasets(refs)
 
+    settle_file_system(str(tmp))
     cpu = time.process_time()
     seconds_export = once(export)
     cpu_export = time.process_time() - cpu
     report(f"{label}: export {len(refs):,} datasets with files ({transfer})", seconds_export)
     target = Butler(make("target"), writeable=True)
+    settle_file_system(str(tmp))
     cpu = time.process_time()
     seconds_import = once(lambda: target.import_(directory=str(out), transfer=transfer))
     cpu_import = time.process_time() - cpu

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import once, per_call, report
+from _timing import once, per_call, report, settle_file_system
 
 from skybutler.daf_butler import DatasetRef, DatasetType
 from skybutler.daf_butler.datastores import (
@@ -72,8 +72,10 @@ def main() -> None:
             for payload, ref in zip(payloads, one_by_one, strict=True):
                 datastore.put(payload, ref)
 
+        settle_file_system(tmp)
         report(f"put, one call per dataset ({N:,})", once(put_each) / N, 0.5e-3)
         pairs = list(zip(payloads, batched, strict=True))
+        settle_file_system(tmp)
         report(f"put_many of {N:,} (per dataset)", once(lambda: datastore.put_many(pairs)) / N)
 
         ref = one_by_one[N // 2]

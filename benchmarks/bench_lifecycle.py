@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import once, report
+from _timing import once, report, settle_file_system
 
 from skybutler.daf_butler import Butler, DatasetRef, DatasetType, FileDataset
 from skybutler.daf_butler.datastores.file import FileDatastore
@@ -123,12 +123,10 @@ def main() -> None:
 
         def ingest_round(k: int) -> float:
             copied = datasets(_files(f"{tmp}/outside{k}", args.ingest), f"bench/copied{k}")
-            os.sync()  # the set-up's writes are not part of the figure
+            settle_file_system(tmp)
             return once(lambda: butler.ingest(*copied, transfer="copy"))
 
-        # Best of three rounds (each into a new run, from new files), as bench_butler's put:
-        # on this project's VM the same loop of 1,000 bare file creations takes 0.02 s at
-        # one moment and 0.96 s at the next.
+        # Best of three rounds (each into a new run, from new files), as bench_butler's put.
         report(
             f"ingest {args.ingest:,} files (copy), one transaction, best of {INGEST_ROUNDS}",
             min(ingest_round(k) for k in range(INGEST_ROUNDS)),
