@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import once, report, settle_file_system
+from _timing import creation_cost, once, report, settle_file_system
 
 from skybutler.daf_butler import Butler, DatasetRef, DatasetType, FileDataset
 from skybutler.daf_butler.datastores.file import FileDatastore
@@ -132,6 +132,7 @@ def main() -> None:
             min(ingest_round(k) for k in range(INGEST_ROUNDS)),
             0.5,
         )
+        report("  for reference: one bare file creation here, just after", creation_cost(tmp))
         if args.remove > 0:
             staged = _files(f"{root}/staging", args.remove)
             _remove_run(butler, root, tmp, datasets(staged, "bench/big"))
