@@ -155,7 +155,7 @@ class RegistryManagers:
         outdated = [m for m in self.managers if stored[m.short_name] < m.schema_version]
         if not outdated:
             return
-        self.dataset_types._read_all()  # declares every dataset type's tables
+        self.dataset_types.read_all()  # declares every dataset type's tables
         created = self.db.create_missing_indexes(self.db.metadata.tables.values())
         for manager in outdated:
             self.attributes.set(

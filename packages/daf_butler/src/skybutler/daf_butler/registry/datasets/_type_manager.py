@@ -189,7 +189,12 @@ class DatasetTypeManager(VersionedManager):
         self._remember(record)
         return record
 
-    def _read_all(self) -> list[DatasetTypeRecord]:
+    def read_all(self) -> list[DatasetTypeRecord]:
+        """Read every registered dataset type's record again, in name order.
+
+        Reading a record declares its tag and calibration tables, so after
+        this call the database's metadata knows every table of the registry.
+        """
         rows = self._db.fetch_all(self._select().order_by(self._table.c.name))
         records = [self._record(row) for row in rows]
         self._by_name = {r.name: r for r in records}
@@ -233,7 +238,7 @@ class DatasetTypeManager(VersionedManager):
         """
         record = self._by_key.get(key)
         if record is None:
-            self._read_all()
+            self.read_all()
             record = self._by_key.get(key)
             if record is None:
                 raise MissingDatasetTypeError(f"No dataset type has key {key}.")
@@ -309,7 +314,7 @@ class DatasetTypeManager(VersionedManager):
         """
         parsed = CollectionExpression.parse(expression)
         result: dict[str, DatasetType] = {}
-        records = self._read_all() if parsed.has_patterns else []
+        records = self.read_all() if parsed.has_patterns else []
         if parsed.everything:
             result.update((r.name, r.dataset_type) for r in records)
         for item in parsed.items:
