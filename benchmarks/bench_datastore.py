@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -31,6 +32,7 @@ from skybutler.daf_butler.registry import RegistryManagers
 from skybutler.daf_butler.registry.databases import open_database
 
 N = 2_000
+PUT_RUNS = ("run/a0", "run/a1", "run/a2")
 
 
 def main() -> None:
@@ -52,8 +54,8 @@ def main() -> None:
             "metrics", ["instrument", "detector"], "StructuredDataDict", universe=universe
         )
         managers.dataset_types.register(metrics)
-        managers.collections.register("run/a")
-        managers.collections.register("run/b")
+        for run in (*PUT_RUNS, "run/b"):
+            managers.collections.register(run)
 
         def refs(run: str) -> list[DatasetRef]:
             made = [
@@ -61,19 +63,24 @@ def main() -> None:
             ]
             return managers.datasets.import_(metrics, run, made)
 
-        one_by_one, batched = refs("run/a"), refs("run/b")
+        rounds, batched = [refs(run) for run in PUT_RUNS], refs("run/b")
         stores = registry_record_stores(managers)
         config = {"cls": "file", "root": f"{tmp}/repo"}
         datastore = datastore_from_config(config, stores)
         assert isinstance(datastore, FileDatastore)
         payloads = [{"detector": d, "value": d * 0.5, "ok": True} for d in range(N)]
 
-        def put_each() -> None:
-            for payload, ref in zip(payloads, one_by_one, strict=True):
+        def put_round(made: list[DatasetRef]) -> float:
+            settle_file_system(tmp)
+            start = time.perf_counter()
+            for payload, ref in zip(payloads, made, strict=True):
                 datastore.put(payload, ref)
+            return time.perf_counter() - start
 
-        settle_file_system(tmp)
-        report(f"put, one call per dataset ({N:,})", once(put_each) / N, 0.5e-3)
+        # Best of three rounds (each into a new run), as bench_butler's put.
+        best = min(put_round(made) for made in rounds)
+        report(f"put, one call per dataset ({N:,}, best of {len(rounds)})", best / N, 0.5e-3)
+        one_by_one = rounds[0]
         pairs = list(zip(payloads, batched, strict=True))
         settle_file_system(tmp)
         report(f"put_many of {N:,} (per dataset)", once(lambda: datastore.put_many(pairs)) / N)
