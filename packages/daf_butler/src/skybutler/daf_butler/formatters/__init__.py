@@ -9,6 +9,7 @@ formatters through the ``skybutler.butler.formatters`` entry-point group.
 rules of `LookupTable`.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._base import Formatter, ReadRequest, build_pytype
@@ -44,6 +45,7 @@ def __getattr__(name: str) -> Any:
     # The FITS and Parquet formatters import numpy, astropy or pyarrow: a process
     # that writes only JSON or YAML should not pay for those imports (numpy alone
     # is 0.13 s), so they are loaded at first use.
-    if name in ("FitsFormatter", "ParquetFormatter"):
-        return FORMATTERS.load(name.removesuffix("Formatter").lower())
+    module = {"FitsFormatter": "._fits", "ParquetFormatter": "._parquet"}.get(name)
+    if module is not None:
+        return getattr(importlib.import_module(module, __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
