@@ -14,7 +14,7 @@ from __future__ import annotations
 __all__ = ["GeneralFields", "RowDecoder", "general_columns", "resolve_fields"]
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Collection, Iterable, Mapping, Set
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
@@ -61,17 +61,8 @@ def _element_fields(universe: DimensionUniverse, element: str, asked: Any) -> li
         raise InvalidQueryError(
             f"Element {element!r} has no stored records, so it has no fields to return."
         )
-    if asked is ...:
-        return known
-    if isinstance(asked, str):
-        asked = [asked]
-    for field in asked:
-        if field not in known:
-            raise InvalidQueryError(
-                f"Element {element!r} has no field {field!r}; its fields are "
-                f"{', '.join(known)}." + suggest(field, known)
-            )
-    return sorted(asked)
+    chosen = _checked(asked, known, f"Element {element!r} has no field", "its fields are")
+    return known if chosen is None else chosen
 
 
 def _dataset_fields(name: str, asked: Any, searched: Iterable[str]) -> list[str]:
@@ -80,18 +71,32 @@ def _dataset_fields(name: str, asked: Any, searched: Iterable[str]) -> list[str]
             f"Dataset type {name!r} is not searched by this query; add it with "
             "join_dataset_search(dataset_type, collections) first."
         )
-    if asked is ...:
+    chosen = _checked(asked, DATASET_FIELDS, "Datasets have no field", "dataset fields are")
+    if chosen is None:
         return list(DATASET_FIELDS)
+    # A row always carries what a DatasetRef needs (for iter_tuples).
+    return list(dict.fromkeys(["dataset_id", "run", *chosen]))
+
+
+def _checked(asked: Any, known: Collection[str], unknown: str, listing: str) -> list[str] | None:
+    """Return the fields asked for, sorted (`None` for ``...``: all of them).
+
+    Raises
+    ------
+    InvalidQueryError
+        A field is not in ``known``; the message is ``unknown`` with the field,
+        then ``listing`` with the known fields and a suggestion.
+    """
+    if asked is ...:
+        return None
     if isinstance(asked, str):
         asked = [asked]
     for field in asked:
-        if field not in DATASET_FIELDS:
+        if field not in known:
             raise InvalidQueryError(
-                f"Datasets have no field {field!r}; dataset fields are "
-                f"{', '.join(DATASET_FIELDS)}." + suggest(field, DATASET_FIELDS)
+                f"{unknown} {field!r}; {listing} {', '.join(known)}." + suggest(field, known)
             )
-    # A row always carries what a DatasetRef needs (for iter_tuples).
-    return list(dict.fromkeys(["dataset_id", "run", *sorted(asked)]))
+    return sorted(asked)
 
 
 def resolve_fields(

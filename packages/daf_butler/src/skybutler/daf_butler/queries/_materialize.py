@@ -28,13 +28,7 @@ def materialize(
     datasets: Iterable[str] | None,
 ) -> Query:
     """Return a query constrained to the data IDs ``query`` finds (see `Query.materialize`)."""
-    universe = query._registry.dimensions
-    if dimensions is None:
-        group = query.constraint_dimensions
-    elif isinstance(dimensions, DimensionGroup):
-        group = dimensions
-    else:
-        group = universe.conform([dimensions] if isinstance(dimensions, str) else dimensions)
+    group = query._dimension_group(dimensions)
     searches = {s.name: s for s in query._searches}
     if datasets is None:
         kept = [s for s in query._searches if s.dataset_type.dimensions.names <= group.names]
@@ -55,7 +49,7 @@ def materialize(
                     f"materialized dimensions {list(group.names)}."
                 )
             kept.append(search)
-    upload = upload_from_data_ids(universe, query.data_ids(group))
+    upload = upload_from_data_ids(group.universe, query.data_ids(group))
     if upload is None:
         upload = DataIdUpload(group, tuple(group.required), ())
     data_id = {k: v for k, v in query._data_id.items() if k in group.names}

@@ -250,14 +250,20 @@ class Query:
         self, dimensions: Iterable[str] | DimensionGroup | str | None = None
     ) -> DataCoordinateQueryResults:
         """Return the data IDs of these dimensions that satisfy the constraints."""
-        universe = self._registry.dimensions
+        return DataCoordinateQueryResults(
+            self._driver, self._spec("data_ids", self._dimension_group(dimensions))
+        )
+
+    def _dimension_group(
+        self, dimensions: Iterable[str] | DimensionGroup | str | None
+    ) -> DimensionGroup:
+        """Return the group of ``dimensions`` (default: `constraint_dimensions`)."""
         if dimensions is None:
-            group = self.constraint_dimensions
-        elif isinstance(dimensions, DimensionGroup):
-            group = dimensions
-        else:
-            group = universe.conform([dimensions] if isinstance(dimensions, str) else dimensions)
-        return DataCoordinateQueryResults(self._driver, self._spec("data_ids", group))
+            return self.constraint_dimensions
+        if isinstance(dimensions, DimensionGroup):
+            return dimensions
+        names = [dimensions] if isinstance(dimensions, str) else dimensions
+        return self._registry.dimensions.conform(names)
 
     def datasets(
         self, dataset_type: DatasetType | str, collections: Any = None, *, find_first: bool = True
